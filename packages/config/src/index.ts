@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+const int = (def: number) => z.coerce.number().int().positive().default(def);
+
+/** Every setting of every process, parsed once in main (never at import time). */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Absent: an embedded PGlite database under DATA_DIR/pglite. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  /** Absent: mail is written as .eml files under DATA_DIR/mail. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// URL').optional(),
+  MAIL_FROM: z.string().email().default('triage@localhost'),
+  DATA_DIR: z.string().default(resolve(REPO_ROOT, '.data')),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Public base URL used in email links. */
+  PUBLIC_URL: z.string().url().optional(),
+  QUEUE_PREFIX: z.string().regex(/^[\w-]+$/).default('triage'),
+  ROUTING_POLICY: z.string().default(resolve(REPO_ROOT, 'policy/routing-policy.json')),
+  MODEL_PATH: z.string().default(resolve(REPO_ROOT, 'models/triage-model.json')),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MAX_UPLOAD_BYTES: int(50 * 1024 * 1024),
+  MAX_PAGES: int(200),
+  /** A PDF page with fewer visible characters than this is sent to OCR. */
+  MIN_TEXT_CHARS: int(40),
+  OCR_ENGINE: z.enum(['tesseract.js', 'native']).default('tesseract.js'),
+  OCR_WORKERS: int(1),
+  OCR_DPI: int(200),
+  /** Pages OCR'd below this mean confidence make the case go to review. */
+  OCR_MIN_CONFIDENCE: z.coerce.number().min(0).max(100).default(55),
+  PARSE_TIMEOUT_MS: int(60_000),
+  PARSE_MEMORY_MB: int(512),
+  REVIEW_LEASE_MS: int(10 * 60_000),
+  RECONCILE_INTERVAL_MS: int(30_000),
+  /** A document whose state has not moved for this long with no live job is enqueued again. */
+  RECONCILE_STALE_MS: int(60_000),
+  WORKER_ID: z.string().optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const r = configSchema.safeParse(cleaned);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return r.data;
+}
+
+export function publicUrl(c: Config): string {
+  return (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, '');
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { failureReason } from './outcomes.ts';
+
+export const DOCUMENT_STATUSES = ['received', 'processing', 'needs_review', 'routed', 'failed', 'rejected'] as const;
+export const documentStatus = z.enum(DOCUMENT_STATUSES);
+export type DocumentStatus = z.infer<typeof documentStatus>;
+export const TERMINAL_STATUSES: readonly DocumentStatus[] = ['needs_review', 'routed', 'failed', 'rejected'];
+
+export const DOCUMENT_KINDS = ['pdf', 'png', 'jpeg', 'tiff', 'text'] as const;
+export const documentKind = z.enum(DOCUMENT_KINDS);
+
+export const URGENCIES = ['emergent', 'urgent', 'routine'] as const;
+export const urgency = z.enum(URGENCIES);
+export type Urgency = z.infer<typeof urgency>;
+
+export const ROLES = ['intake', 'reviewer', 'admin', 'auditor'] as const;
+export const role = z.enum(ROLES);
+export type Role = z.infer<typeof role>;
+
+export const intakeFields = z
+  .object({
+    source: z.string().trim().min(1).max(200).regex(/^[\w.@:/ -]+$/, 'letters, digits and . _ @ : / - only').optional(),
+    externalId: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+
+export const idempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces');
+
+export const reviewDecision = z
+  .discriminatedUnion('action', [
+    z.object({ action: z.literal('confirm'), reason: z.string().max(100).optional(), note: z.string().max(2000).optional() }).strict(),
+    z
+      .object({
+        action: z.literal('correct'),
+        urgency,
+        specialty: z.string().min(1).max(100),
+        reason: z.string().max(100).optional(),
+        note: z.string().max(2000).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        action: z.literal('reject'),
+        reason: z.enum(['not_a_referral', 'duplicate', 'missing_information', 'other']),
+        note: z.string().max(2000).optional(),
+      })
+      .strict(),
+  ]);
+export type ReviewDecision = z.infer<typeof reviewDecision>;
+
+export const documentError = z.object({ reason: failureReason, message: z.string() });

@@ -1,0 +1,5 @@
+export * from './stages.ts';
+export * from './outcomes.ts';
+export * from './transitions.ts';
+export * from './documents.ts';
+

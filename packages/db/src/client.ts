@@ -1,0 +1,72 @@
+import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import * as schema from './schema.ts';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Anything that can run a query: the database or an open transaction. */
+export type Executor = Db | Tx;
+
+export type DbHandle = { db: Db; kind: 'postgres' | 'pglite'; close(): Promise<void> };
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../drizzle', import.meta.url));
+const MIGRATION_LOCK = 7_362_001;
+
+export type OpenDbOptions = {
+  /** postgres:// URL; absent means the embedded PGlite database under `embeddedDir`. */
+  url?: string | undefined;
+  embeddedDir?: string | undefined;
+  poolSize?: number;
+};
+
+export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
+  if (opts.url) {
+    const { default: postgres } = await import('postgres');
+    const { drizzle } = await import('drizzle-orm/postgres-js');
+    const client = postgres(opts.url, { max: opts.poolSize ?? 10, onnotice: () => {}, connect_timeout: 10 });
+    const db = drizzle(client, { schema }) as unknown as Db;
+    return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  if (!opts.embeddedDir) throw new Error('embeddedDir is required when no DATABASE_URL is set');
+  mkdirSync(opts.embeddedDir, { recursive: true });
+  const client = new PGlite(opts.embeddedDir);
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return { db, kind: 'pglite', close: () => client.close() };
+}
+
+/** Applies drizzle/ migrations; an advisory lock keeps concurrent starters from racing. */
+export async function migrate(handle: DbHandle, url?: string): Promise<void> {
+  if (handle.kind === 'pglite') {
+    const { migrate: m } = await import('drizzle-orm/pglite/migrator');
+    await m(handle.db as never, { migrationsFolder: MIGRATIONS_DIR });
+    return;
+  }
+  if (!url) throw new Error('migrate needs the database url');
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const { migrate: m } = await import('drizzle-orm/postgres-js/migrator');
+  const single = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await single`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await m(drizzle(single), { migrationsFolder: MIGRATIONS_DIR });
+    await single`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+  } finally {
+    await single.end({ timeout: 5 });
+  }
+}
+
+/** Row arrays from db.execute, whichever driver is underneath. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export async function ping(db: Db): Promise<void> {
+  await db.execute(sql`select 1`);
+}

@@ -1,0 +1,99 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db, Executor } from './client.ts';
+import { documents, pages } from './schema.ts';
+
+export type DocumentRow = typeof documents.$inferSelect;
+export type NewDocument = Pick<
+  typeof documents.$inferInsert,
+  'source' | 'externalId' | 'idempotencyKey' | 'sha256' | 'kind' | 'byteSize' | 'storageKey' | 'createdBy'
+>;
+
+/**
+ * Inserts the document unless the same bytes from the same source, or the same idempotency key
+ * from the same caller, already exist; then it returns the existing row and `duplicate: true`.
+ */
+export async function insertDocument(db: Db, doc: NewDocument): Promise<{ row: DocumentRow; duplicate: boolean }> {
+  if (doc.idempotencyKey && doc.createdBy) {
+    const [byKey] = await db
+      .select()
+      .from(documents)
+      .where(and(eq(documents.createdBy, doc.createdBy), eq(documents.idempotencyKey, doc.idempotencyKey)));
+    if (byKey) return { row: byKey, duplicate: true };
+  }
+  const [inserted] = await db.insert(documents).values(doc).onConflictDoNothing().returning();
+  if (inserted) return { row: inserted, duplicate: false };
+  const [existing] = await db
+    .select()
+    .from(documents)
+    .where(
+      doc.idempotencyKey && doc.createdBy
+        ? sql`(${documents.source} = ${doc.source} and ${documents.sha256} = ${doc.sha256})
+              or (${documents.createdBy} = ${doc.createdBy} and ${documents.idempotencyKey} = ${doc.idempotencyKey})`
+        : and(eq(documents.source, doc.source), eq(documents.sha256, doc.sha256)),
+    );
+  if (!existing) throw new Error('document insert conflicted but no existing row was found');
+  return { row: existing, duplicate: true };
+}
+
+export async function getDocument(db: Executor, id: string): Promise<DocumentRow | undefined> {
+  const [row] = await db.select().from(documents).where(eq(documents.id, id));
+  return row;
+}
+
+/** Moves a document along, but only within the pass it belongs to (a stale job cannot rewind a newer run). */
+export async function setDocumentState(
+  db: Executor,
+  id: string,
+  run: number,
+  patch: Partial<Pick<DocumentRow, 'status' | 'stage' | 'failureReason' | 'failureMessage' | 'completedAt'>>,
+): Promise<boolean> {
+  const res = await db
+    .update(documents)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(and(eq(documents.id, id), eq(documents.run, run)))
+    .returning({ id: documents.id });
+  return res.length > 0;
+}
+
+/** Starts a new pass from `stage` (replay or review decision); returns the new run number. */
+export async function startNewRun(db: Executor, id: string, stage: string): Promise<number | undefined> {
+  const [row] = await db
+    .update(documents)
+    .set({
+      run: sql`${documents.run} + 1`,
+      stage,
+      status: 'processing',
+      failureReason: null,
+      failureMessage: null,
+      completedAt: null,
+      updatedAt: new Date(),
+    })
+    .where(eq(documents.id, id))
+    .returning({ run: documents.run });
+  return row?.run;
+}
+
+export type PageRow = typeof pages.$inferSelect;
+export type NewPage = Omit<typeof pages.$inferInsert, 'updatedAt'>;
+
+export async function upsertPages(db: Executor, rows: NewPage[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insert(pages)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [pages.documentId, pages.pageNo],
+      set: {
+        source: sql`excluded.source`,
+        text: sql`excluded.text`,
+        ocrConfidence: sql`excluded.ocr_confidence`,
+        rotation: sql`excluded.rotation`,
+        ocrEngine: sql`excluded.ocr_engine`,
+        updatedAt: new Date(),
+      },
+    });
+}
+
+export async function getPages(db: Executor, documentId: string): Promise<PageRow[]> {
+  return db.select().from(pages).where(eq(pages.documentId, documentId)).orderBy(asc(pages.pageNo));
+}

@@ -1,0 +1,231 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+export const documentStatusEnum = pgEnum('document_status', [
+  'received',
+  'processing',
+  'needs_review',
+  'routed',
+  'failed',
+  'rejected',
+]);
+export const documentKindEnum = pgEnum('document_kind', ['pdf', 'png', 'jpeg', 'tiff', 'text']);
+export const roleEnum = pgEnum('role', ['intake', 'reviewer', 'admin', 'auditor']);
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const tokens = pgTable('tokens', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  role: roleEnum('role').notNull(),
+  /** sha256 of the token; the token itself is never stored. */
+  hash: text('hash').notNull().unique(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  expiresAt: ts('expires_at'),
+  revokedAt: ts('revoked_at'),
+});
+
+/** The ledger: Postgres, not Redis, says where each document is. */
+export const documents = pgTable(
+  'documents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    source: text('source').notNull(),
+    externalId: text('external_id'),
+    idempotencyKey: text('idempotency_key'),
+    sha256: text('sha256').notNull(),
+    kind: documentKindEnum('kind').notNull(),
+    byteSize: integer('byte_size').notNull(),
+    storageKey: text('storage_key').notNull(),
+    status: documentStatusEnum('status').notNull().default('received'),
+    /** The stage the document is in (or last was in), for the reconciler and operators. */
+    stage: text('stage').notNull().default('extract'),
+    /** Pipeline pass: bumped by replay and by a review decision. */
+    run: integer('run').notNull().default(1),
+    failureReason: text('failure_reason'),
+    failureMessage: text('failure_message'),
+    createdBy: uuid('created_by').references(() => tokens.id),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    completedAt: ts('completed_at'),
+  },
+  (t) => [
+    uniqueIndex('documents_source_sha_uq').on(t.source, t.sha256),
+    uniqueIndex('documents_idem_uq').on(t.createdBy, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
+    index('documents_status_idx').on(t.status, t.updatedAt),
+  ],
+);
+
+/** One row per (document, stage, run) once that stage's output is committed: the idempotency key of stages. */
+export const stageRuns = pgTable(
+  'stage_runs',
+  {
+    documentId: uuid('document_id').notNull().references(() => documents.id),
+    stage: text('stage').notNull(),
+    run: integer('run').notNull(),
+    outcome: jsonb('outcome').notNull(),
+    outputDigest: text('output_digest'),
+    completedAt: ts('completed_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('stage_runs_uq').on(t.documentId, t.stage, t.run)],
+);
+
+/** Provenance: every attempt of every stage, never updated after it ends, never deleted. */
+export const stageAttempts = pgTable(
+  'stage_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    documentId: uuid('document_id').notNull().references(() => documents.id),
+    stage: text('stage').notNull(),
+    run: integer('run').notNull(),
+    jobId: text('job_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    worker: text('worker').notNull(),
+    startedAt: ts('started_at').notNull().defaultNow(),
+    endedAt: ts('ended_at'),
+    /** running | succeeded | skipped | retry | failed */
+    outcome: text('outcome').notNull().default('running'),
+    errorClass: text('error_class'),
+    errorMessage: text('error_message'),
+    inputDigest: text('input_digest'),
+    outputDigest: text('output_digest'),
+    codeVersion: text('code_version').notNull(),
+    modelVersion: text('model_version'),
+    policyVersion: text('policy_version'),
+    detail: jsonb('detail'),
+  },
+  (t) => [index('stage_attempts_doc_idx').on(t.documentId, t.id)],
+);
+
+export const pages = pgTable(
+  'pages',
+  {
+    documentId: uuid('document_id').notNull().references(() => documents.id),
+    pageNo: integer('page_no').notNull(),
+    /** text-layer | plain | ocr | needs-ocr */
+    source: text('source').notNull(),
+    text: text('text').notNull(),
+    ocrConfidence: real('ocr_confidence'),
+    rotation: integer('rotation'),
+    ocrEngine: text('ocr_engine'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('pages_uq').on(t.documentId, t.pageNo)],
+);
+
+export const classifications = pgTable(
+  'classifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    documentId: uuid('document_id').notNull().references(() => documents.id),
+    run: integer('run').notNull(),
+    urgency: text('urgency').notNull(),
+    urgencyConfidence: real('urgency_confidence').notNull(),
+    specialty: text('specialty').notNull(),
+    specialtyConfidence: real('specialty_confidence').notNull(),
+    probabilities: jsonb('probabilities').notNull(),
+    evidence: jsonb('evidence').notNull(),
+    modelVersion: text('model_version').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('classifications_uq').on(t.documentId, t.run)],
+);
+
+/** The decision for a document: one row per document, updated when a reviewer decides. */
+export const referrals = pgTable(
+  'referrals',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    documentId: uuid('document_id').notNull().references(() => documents.id),
+    /** auto | review | reviewed */
+    decision: text('decision').notNull(),
+    /** pending_review | routed | rejected */
+    state: text('state').notNull(),
+    urgency: text('urgency').notNull(),
+    urgencyConfidence: real('urgency_confidence').notNull(),
+    specialty: text('specialty').notNull(),
+    specialtyConfidence: real('specialty_confidence').notNull(),
+    team: text('team'),
+    teamEmail: text('team_email'),
+    reasons: jsonb('reasons').$type<string[]>().notNull(),
+    modelVersion: text('model_version').notNull(),
+    policyVersion: text('policy_version').notNull(),
+    decidedBy: text('decided_by').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('referrals_document_uq').on(t.documentId)],
+);
+
+export const reviewTasks = pgTable(
+  'review_tasks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    documentId: uuid('document_id').notNull().references(() => documents.id),
+    referralId: uuid('referral_id').notNull().references(() => referrals.id),
+    /** open | decided */
+    status: text('status').notNull().default('open'),
+    reasons: jsonb('reasons').$type<string[]>().notNull(),
+    claimedBy: uuid('claimed_by').references(() => tokens.id),
+    claimExpiresAt: ts('claim_expires_at'),
+    decision: jsonb('decision'),
+    decidedBy: uuid('decided_by').references(() => tokens.id),
+    decidedAt: ts('decided_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('review_tasks_open_uq').on(t.documentId).where(sql`${t.status} = 'open'`),
+    index('review_tasks_status_idx').on(t.status, t.createdAt),
+  ],
+);
+
+/** Email outbox: the row is written with the routing decision; a sender delivers it at most once. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    referralId: uuid('referral_id').notNull().references(() => referrals.id),
+    documentId: uuid('document_id').notNull().references(() => documents.id),
+    recipient: text('recipient').notNull(),
+    kind: text('kind').notNull(),
+    /** pending | sending | sent | unknown | failed */
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+    messageId: text('message_id'),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    sendingAt: ts('sending_at'),
+    sentAt: ts('sent_at'),
+  },
+  (t) => [uniqueIndex('outbox_uq').on(t.referralId, t.recipient, t.kind)],
+);
+
+/** Append-only audit trail (the security issue hash-chains it). */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: ts('at').notNull().defaultNow(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    documentId: uuid('document_id'),
+    ip: text('ip'),
+    detail: jsonb('detail'),
+    allowed: boolean('allowed').notNull().default(true),
+  },
+  (t) => [index('audit_events_doc_idx').on(t.documentId)],
+);

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const team = z.object({ team: z.string().min(1), email: z.string().email() }).strict();
+
+export const routingPolicySchema = z
+  .object({
+    version: z.string().min(1),
+    /** Pauses auto-routing: every case goes to review (e.g. during an incident). */
+    paused: z.boolean().default(false),
+    thresholds: z
+      .object({
+        urgency: z.number().min(0).max(1),
+        specialty: z.number().min(0).max(1),
+        /** Risk is asymmetric: if P(emergent) reaches this while the top label is not emergent, a human looks. */
+        emergentReview: z.number().min(0).max(1),
+      })
+      .strict(),
+    teams: z.record(z.string(), team),
+  })
+  .strict();
+export type RoutingPolicy = z.infer<typeof routingPolicySchema>;
+export type Team = z.infer<typeof team>;
+
+export class PolicyError extends Error {}
+
+export function parsePolicy(json: unknown, origin = 'policy'): RoutingPolicy {
+  const r = routingPolicySchema.safeParse(json);
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new PolicyError(`invalid routing policy ${origin}: ${issues}`);
+  }
+  return r.data;
+}
+
+export function loadPolicy(path: string): RoutingPolicy {
+  let raw: string;
+  try {
+    raw = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new PolicyError(`cannot read routing policy ${path}: ${(e as Error).message}`);
+  }
+  return parsePolicy(JSON.parse(raw), path);
+}
