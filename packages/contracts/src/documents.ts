@@ -49,3 +49,9 @@ export const reviewDecision = z
 export type ReviewDecision = z.infer<typeof reviewDecision>;
 
 export const documentError = z.object({ reason: failureReason, message: z.string() });
+
+/** The document's text is its pages joined by this; evidence offsets index into that string. */
+export const PAGE_SEPARATOR = '\n\n';
+export function joinPageTexts(texts: readonly string[]): string {
+  return texts.join(PAGE_SEPARATOR);
+}

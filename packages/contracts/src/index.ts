@@ -3,3 +3,4 @@ export * from './outcomes.ts';
 export * from './transitions.ts';
 export * from './documents.ts';
 
+export * from './definitions.ts';

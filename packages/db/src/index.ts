@@ -5,3 +5,5 @@ export * from './attempts.repo.ts';
 export * from './tokens.repo.ts';
 export * from './review.repo.ts';
 export * from './outbox.repo.ts';
+export * from './referrals.repo.ts';
+export * from './audit.repo.ts';

@@ -1,0 +1,25 @@
+import type { Role } from '@triage/contracts';
+
+export type RouteAccess = 'public' | readonly Role[];
+
+/**
+ * Who may call what, in one table. A route missing here is refused for everyone
+ * (and a test fails when a registered route has no entry).
+ */
+export const accessPolicy: Record<string, RouteAccess> = {
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'GET /metrics': 'public',
+  'POST /v1/documents': ['intake', 'admin'],
+  'GET /v1/documents/:id': ['intake', 'reviewer', 'admin'],
+  'GET /v1/documents/:id/provenance': ['intake', 'reviewer', 'admin'],
+  'POST /v1/documents/:id/replay': ['admin'],
+  'GET /v1/failures': ['admin'],
+  'GET /v1/review/tasks': ['reviewer', 'admin'],
+  'POST /v1/review/tasks/:id/claim': ['reviewer', 'admin'],
+  'POST /v1/review/tasks/:id/decision': ['reviewer', 'admin'],
+};
+
+export function routeKey(method: string, url: string): string {
+  return `${method.toUpperCase()} ${url}`;
+}

@@ -1,0 +1,123 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { idempotencyKey, intakeFields } from '@triage/contracts';
+import { getDocument, getReferralByDocument, latestClassification, listAttempts, type DocumentRow } from '@triage/db';
+import { ApiError } from '../errors.ts';
+import { audit, requirePrincipal, type ApiDeps } from '../server.ts';
+import { acceptDocument, type IntakeInput } from '../services/intake.service.ts';
+import { parse } from './ops.routes.ts';
+
+const idParams = z.object({ id: z.string().uuid('id must be a uuid') });
+
+export function documentRoutes(deps: ApiDeps) {
+  return async (app: FastifyInstance) => {
+    app.post('/v1/documents', async (req, reply) => {
+      const principal = requirePrincipal(req);
+      const input = await readUpload(req);
+      const key = req.headers['idempotency-key'];
+      if (key !== undefined) input.idempotencyKey = parse(idempotencyKey, Array.isArray(key) ? key[0] : key);
+      const r = await acceptDocument(deps, principal, input);
+      await audit(deps.db, req, r.duplicate ? 'document_duplicate' : 'document_received', {}, r.id);
+      if (r.duplicate) return reply.code(200).send({ id: r.id, status: r.status, duplicate: true });
+      return reply.code(202).send({ id: r.id, status: 'received' });
+    });
+
+    app.get('/v1/documents/:id', async (req) => {
+      const doc = await readableDocument(deps, req);
+      const [referral, classification] = await Promise.all([
+        getReferralByDocument(deps.db, doc.id),
+        latestClassification(deps.db, doc.id),
+      ]);
+      await audit(deps.db, req, 'document_read', {}, doc.id);
+      return {
+        id: doc.id,
+        status: doc.status,
+        kind: doc.kind,
+        source: doc.source,
+        externalId: doc.externalId,
+        receivedAt: doc.receivedAt,
+        completedAt: doc.completedAt,
+        triage: referral
+          ? {
+              urgency: { label: referral.urgency, confidence: referral.urgencyConfidence },
+              specialty: { label: referral.specialty, confidence: referral.specialtyConfidence },
+              decision: referral.decision === 'auto' ? 'auto' : 'review',
+              reasons: referral.reasons,
+              team: referral.team,
+              decidedBy: referral.decidedBy.startsWith('reviewer:') ? 'reviewer' : 'model',
+              evidence: classification?.evidence ?? [],
+              modelVersion: referral.modelVersion,
+              policyVersion: referral.policyVersion,
+            }
+          : null,
+        error: doc.status === 'failed' ? { reason: doc.failureReason, message: doc.failureMessage } : null,
+      };
+    });
+
+    app.get('/v1/documents/:id/provenance', async (req) => {
+      const doc = await readableDocument(deps, req);
+      const attempts = await listAttempts(deps.db, doc.id);
+      await audit(deps.db, req, 'provenance_read', {}, doc.id);
+      return {
+        documentId: doc.id,
+        events: [
+          { type: 'received', at: doc.receivedAt, sha256: doc.sha256, kind: doc.kind, bytes: doc.byteSize },
+          ...attempts.map((a) => ({
+            type: 'attempt',
+            stage: a.stage,
+            run: a.run,
+            attempt: a.attempt,
+            jobId: a.jobId,
+            worker: a.worker,
+            startedAt: a.startedAt,
+            endedAt: a.endedAt,
+            outcome: a.outcome,
+            errorClass: a.errorClass,
+            errorMessage: a.errorMessage,
+            inputDigest: a.inputDigest,
+            outputDigest: a.outputDigest,
+            codeVersion: a.codeVersion,
+            modelVersion: a.modelVersion,
+            policyVersion: a.policyVersion,
+            detail: a.detail,
+          })),
+        ],
+      };
+    });
+  };
+}
+
+/** Intake tokens see only their own uploads; anything else looks like it does not exist. */
+async function readableDocument(deps: ApiDeps, req: FastifyRequest): Promise<DocumentRow> {
+  const principal = requirePrincipal(req);
+  const { id } = parse(idParams, req.params);
+  const doc = await getDocument(deps.db, id);
+  if (!doc || (principal.role === 'intake' && doc.createdBy !== principal.tokenId)) {
+    throw new ApiError(404, 'not_found', 'no such document');
+  }
+  return doc;
+}
+
+async function readUpload(req: FastifyRequest): Promise<IntakeInput> {
+  if (!req.isMultipart()) {
+    const body = req.body;
+    if (body === undefined || body === null) throw new ApiError(400, 'empty_body', 'the document is empty');
+    if (!Buffer.isBuffer(body)) {
+      throw new ApiError(415, 'unsupported_media_type', 'send the document as a raw body or as multipart field "file"');
+    }
+    return { bytes: body };
+  }
+  const fields: Record<string, string> = {};
+  let bytes: Buffer | undefined;
+  for await (const part of req.parts()) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'file') throw new ApiError(400, 'invalid_request', `unexpected file field "${part.fieldname.slice(0, 40)}"`);
+      bytes = await part.toBuffer();
+    } else {
+      fields[part.fieldname] = String(part.value);
+    }
+  }
+  if (!bytes) throw new ApiError(400, 'empty_body', 'multipart upload has no "file" field');
+  const f = parse(intakeFields, fields);
+  return { bytes, source: f.source, externalId: f.externalId };
+}

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'drizzle-orm';
+import { Gauge } from 'prom-client';
+import { STAGES } from '@triage/contracts';
+import { countOpenReviewTasks, rowsOf } from '@triage/db';
+import type { ApiDeps } from '../server.ts';
+
+const withTimeout = <T>(p: Promise<T>, ms: number) =>
+  Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), ms).unref())]);
+
+export function healthRoutes(deps: ApiDeps) {
+  const queueDepth = new Gauge({
+    name: 'triage_queue_jobs',
+    help: 'Jobs per stage queue and state',
+    labelNames: ['stage', 'state'],
+    registers: [deps.registry],
+  });
+  const docsByStatus = new Gauge({ name: 'triage_documents', help: 'Documents by status', labelNames: ['status'], registers: [deps.registry] });
+  const reviewOpen = new Gauge({ name: 'triage_review_open_tasks', help: 'Open review tasks', registers: [deps.registry] });
+
+  return async (app: FastifyInstance) => {
+    app.get('/healthz', async () => ({ ok: true }));
+
+    app.get('/readyz', async (_req, reply) => {
+      const checks: Record<string, string> = {};
+      await withTimeout(deps.db.execute(sql`select 1`), 2000).then(
+        () => (checks.postgres = 'ok'),
+        (e: Error) => (checks.postgres = `down: ${e.message}`),
+      );
+      await withTimeout(deps.redis.ping(), 2000).then(
+        () => (checks.redis = 'ok'),
+        (e: Error) => (checks.redis = `down: ${e.message}`),
+      );
+      const ready = Object.values(checks).every((v) => v === 'ok');
+      return reply.code(ready ? 200 : 503).send({ ready, checks });
+    });
+
+    app.get('/metrics', async (_req, reply) => {
+      try {
+        const depths = await withTimeout(deps.queues.depths(), 2000);
+        for (const s of STAGES) for (const [state, n] of Object.entries(depths[s])) queueDepth.set({ stage: s, state }, n);
+      } catch {
+        // Redis down: the scrape still answers with what it has.
+      }
+      const rows = rowsOf<{ status: string; n: number }>(
+        await deps.db.execute(sql`select status, count(*)::int as n from documents group by status`),
+      );
+      docsByStatus.reset();
+      for (const r of rows) docsByStatus.set({ status: r.status }, Number(r.n));
+      reviewOpen.set(await countOpenReviewTasks(deps.db));
+      return reply.type(deps.registry.contentType).send(await deps.registry.metrics());
+    });
+  };
+}

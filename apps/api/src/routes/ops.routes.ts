@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { stageName } from '@triage/contracts';
+import { ApiError } from '../errors.ts';
+import { audit, type ApiDeps } from '../server.ts';
+import { listFailures, replayDocument } from '../services/ops.service.ts';
+
+const failuresQuery = z
+  .object({ reason: z.string().max(50).optional(), stage: stageName.optional(), limit: z.coerce.number().int().min(1).max(1000).optional() })
+  .strict();
+const replayBody = z.object({ fromStage: stageName.optional() }).strict();
+const idParams = z.object({ id: z.string().uuid() });
+
+export function opsRoutes(deps: ApiDeps) {
+  return async (app: FastifyInstance) => {
+    app.get('/v1/failures', async (req) => {
+      const q = parse(failuresQuery, req.query);
+      return { failures: await listFailures(deps.db, q) };
+    });
+
+    app.post('/v1/documents/:id/replay', async (req, reply) => {
+      const { id } = parse(idParams, req.params);
+      const body = parse(replayBody, req.body ?? {});
+      const r = await replayDocument(deps.db, deps.queues, id, body.fromStage);
+      if (!r) throw new ApiError(404, 'not_found', 'no such document');
+      await audit(deps.db, req, 'document_replayed', { fromStage: r.fromStage, run: r.run }, id);
+      return reply.code(202).send(r);
+    });
+  };
+}
+
+export function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const msg = r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+    throw new ApiError(400, 'invalid_request', msg);
+  }
+  return r.data;
+}

@@ -1,0 +1,118 @@
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { findPrincipal, recordAudit, type Db, type Principal } from '@triage/db';
+import type { StageQueues } from '@triage/queue';
+import type { RoutingPolicy } from '@triage/routing';
+import type { BlobStore } from '@triage/storage';
+import { accessPolicy, routeKey } from './access-policy.ts';
+import { ApiError, sendError } from './errors.ts';
+import { documentRoutes } from './routes/documents.routes.ts';
+import { healthRoutes } from './routes/health.routes.ts';
+import { reviewRoutes } from './routes/review.routes.ts';
+import { opsRoutes } from './routes/ops.routes.ts';
+
+export type ApiDeps = {
+  db: Db;
+  redis: Redis;
+  queues: StageQueues;
+  blobs: BlobStore;
+  policy: RoutingPolicy;
+  log: Logger;
+  registry: Registry;
+  maxUploadBytes: number;
+  reviewLeaseMs: number;
+};
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log.child({ component: 'api' }),
+    bodyLimit: deps.maxUploadBytes,
+    // Request logs carry method, route and status; never bodies or query strings with ids of patients.
+    disableRequestLogging: false,
+    trustProxy: true,
+  }) as unknown as FastifyInstance;
+  app.decorateRequest('principal', null);
+  await app.register(multipart, { limits: { fileSize: deps.maxUploadBytes, files: 1, fields: 10, fieldSize: 1024 } });
+  // Raw uploads: any non-multipart, non-JSON body arrives as bytes; the type is sniffed, not trusted.
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.maxUploadBytes }, (_req, body, done) => done(null, body));
+  app.removeContentTypeParser(['text/plain']);
+  app.addContentTypeParser('text/plain', { parseAs: 'buffer', bodyLimit: deps.maxUploadBytes }, (_req, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (req, reply) => {
+    const url = req.routeOptions.url;
+    if (!url) return; // 404s are answered by the not-found handler
+    const access = accessPolicy[routeKey(req.method, url)];
+    if (access === 'public') return;
+    if (!access) {
+      await audit(deps.db, req, 'request_refused', { why: 'no_policy_entry' });
+      return sendError(reply, new ApiError(403, 'forbidden', 'this route has no access policy entry'));
+    }
+    const principal = await authenticate(deps.db, req);
+    if (!principal) {
+      await audit(deps.db, req, 'request_refused', { why: 'unauthenticated' });
+      return sendError(reply, new ApiError(401, 'unauthorized', 'missing, invalid, expired or revoked bearer token'));
+    }
+    if (!access.includes(principal.role)) {
+      req.principal = principal;
+      await audit(deps.db, req, 'request_refused', { why: 'role', role: principal.role });
+      return sendError(reply, new ApiError(403, 'forbidden', `role ${principal.role} may not call ${req.method} ${url}`));
+    }
+    req.principal = principal;
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof ApiError) return sendError(reply, err);
+    const e = err as { code?: string; statusCode?: number; message: string; validation?: unknown };
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e.code === 'FST_REQ_FILE_TOO_LARGE' || e.statusCode === 413) {
+      return sendError(reply, new ApiError(413, 'payload_too_large', `the document is larger than ${deps.maxUploadBytes} bytes`));
+    }
+    if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.statusCode === 400) {
+      return sendError(reply, new ApiError(400, 'invalid_request', e.message));
+    }
+    if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.statusCode === 415) {
+      return sendError(reply, new ApiError(415, 'unsupported_media_type', e.message));
+    }
+    req.log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'unhandled error');
+    return sendError(reply, new ApiError(500, 'internal', 'internal error'));
+  });
+  app.setNotFoundHandler((_req, reply) => sendError(reply, new ApiError(404, 'not_found', 'no such route')));
+
+  await app.register(healthRoutes(deps));
+  await app.register(documentRoutes(deps));
+  await app.register(reviewRoutes(deps));
+  await app.register(opsRoutes(deps));
+  return app;
+}
+
+async function authenticate(db: Db, req: FastifyRequest): Promise<Principal | null> {
+  const h = req.headers.authorization;
+  if (!h) return null;
+  const m = /^Bearer\s+(\S+)$/i.exec(h);
+  if (!m?.[1]) return null;
+  return findPrincipal(db, m[1]);
+}
+
+export async function audit(db: Db, req: FastifyRequest, action: string, detail: Record<string, unknown> = {}, documentId?: string) {
+  await recordAudit(db, {
+    actor: req.principal ? `token:${req.principal.tokenId}` : 'anonymous',
+    action,
+    documentId: documentId ?? null,
+    ip: req.ip,
+    detail: { route: req.routeOptions.url ?? null, method: req.method, ...detail },
+    allowed: action !== 'request_refused',
+  });
+}
+
+export function requirePrincipal(req: FastifyRequest): Principal {
+  if (!req.principal) throw new ApiError(401, 'unauthorized', 'authentication required');
+  return req.principal;
+}

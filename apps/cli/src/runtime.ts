@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import pino, { type Logger } from 'pino';
+import type { Redis } from 'ioredis';
+import type { Config } from '@triage/config';
+import { migrate, openDb, type DbHandle } from '@triage/db';
+import { assertNoEviction, createRedis, createStageQueues, type StageQueues } from '@triage/queue';
+import { loadPolicy, type RoutingPolicy } from '@triage/routing';
+import { createFsBlobStore, type BlobStore } from '@triage/storage';
+import { ensureRedis } from './embedded-redis.ts';
+
+export type Runtime = {
+  config: Config;
+  log: Logger;
+  dbh: DbHandle;
+  redisUrl: string;
+  producer: Redis;
+  queues: StageQueues;
+  blobs: BlobStore;
+  policy: RoutingPolicy;
+  workerConnection(): Redis;
+  close(): Promise<void>;
+};
+
+/** Redaction is the backstop, not the control: code logs ids only. */
+const REDACT = ['req.headers.authorization', 'req.headers.cookie', '*.text', '*.body', '*.token', '*.password'];
+
+export function createLogger(config: Config, name: string): Logger {
+  return pino({ name, level: config.LOG_LEVEL, redact: { paths: REDACT, censor: '[redacted]' } });
+}
+
+export async function openRuntime(config: Config, name: string, opts: { embeddedRedis: boolean }): Promise<Runtime> {
+  const log = createLogger(config, name);
+  const dbh = await openDb({ url: config.DATABASE_URL, embeddedDir: join(config.DATA_DIR, 'pglite') });
+  await migrate(dbh, config.DATABASE_URL);
+  const redis = await ensureRedis(config.REDIS_URL, opts.embeddedRedis);
+  const children: ChildProcess[] = redis.child ? [redis.child] : [];
+  if (redis.child) log.info({ url: redis.url }, 'started an embedded redis-server (nothing kept on disk)');
+  const producer = createRedis(redis.url, 'producer');
+  producer.on('error', (e) => log.warn({ err: { message: e.message } }, 'redis connection error'));
+  await assertNoEviction(producer);
+  const queues = createStageQueues(producer, config.QUEUE_PREFIX);
+  const workerConns: Redis[] = [];
+  return {
+    config,
+    log,
+    dbh,
+    redisUrl: redis.url,
+    producer,
+    queues,
+    blobs: createFsBlobStore(join(config.DATA_DIR, 'blobs')),
+    policy: loadPolicy(config.ROUTING_POLICY),
+    workerConnection() {
+      const c = createRedis(redis.url, 'worker');
+      c.on('error', (e) => log.warn({ err: { message: e.message } }, 'redis worker connection error'));
+      workerConns.push(c);
+      return c;
+    },
+    async close() {
+      await queues.close().catch(() => undefined);
+      producer.disconnect();
+      for (const c of workerConns) c.disconnect();
+      await dbh.close().catch(() => undefined);
+      for (const c of children) c.kill();
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { buildServer } from '@triage/api';
+import { loadModel } from '@triage/classifier';
+import { publicUrl } from '@triage/config';
+import type { StageName } from '@triage/contracts';
+import { createNativeTesseractEngine, createTesseractJsEngine, type OcrEngine } from '@triage/documents';
+import {
+  createFileMailer,
+  createHandlers,
+  createSmtpMailer,
+  createStageMetrics,
+  startReconciler,
+  startWorkerHost,
+  type WorkerHost,
+} from '@triage/worker';
+import type { Runtime } from './runtime.ts';
+
+export const CODE_VERSION = process.env.TRIAGE_CODE_VERSION ?? '0.1.0';
+
+export function createRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+export async function startApi(rt: Runtime, registry: Registry) {
+  const app = await buildServer({
+    db: rt.dbh.db,
+    redis: rt.producer,
+    queues: rt.queues,
+    blobs: rt.blobs,
+    policy: rt.policy,
+    log: rt.log,
+    registry,
+    maxUploadBytes: rt.config.MAX_UPLOAD_BYTES,
+    reviewLeaseMs: rt.config.REVIEW_LEASE_MS,
+  });
+  const address = await app.listen({ host: rt.config.HOST, port: rt.config.PORT });
+  return { app, address };
+}
+
+export function startWorkers(rt: Runtime, registry: Registry, stages: readonly StageName[], concurrency: number): WorkerHost & { stopAll(): Promise<void> } {
+  const c = rt.config;
+  let engine: OcrEngine | undefined;
+  const mailer = c.SMTP_URL ? createSmtpMailer(c.SMTP_URL) : createFileMailer(join(c.DATA_DIR, 'mail'));
+  const handlers = createHandlers({
+    db: rt.dbh.db,
+    blobs: rt.blobs,
+    limits: { maxPages: c.MAX_PAGES, minTextChars: c.MIN_TEXT_CHARS, timeoutMs: c.PARSE_TIMEOUT_MS, maxMemoryMb: c.PARSE_MEMORY_MB },
+    render: { dpi: c.OCR_DPI, timeoutMs: c.PARSE_TIMEOUT_MS, maxMemoryMb: c.PARSE_MEMORY_MB, maxPixels: 60_000_000 },
+    ocrEngine: () => {
+      if (engine) return engine;
+      const native = c.OCR_ENGINE === 'native' ? createNativeTesseractEngine() : null;
+      if (c.OCR_ENGINE === 'native' && !native) rt.log.warn('OCR_ENGINE=native but no tesseract binary on PATH; using tesseract.js');
+      engine = native ?? createTesseractJsEngine({ workers: c.OCR_WORKERS });
+      return engine;
+    },
+    model: () => loadModel(c.MODEL_PATH),
+    policy: rt.policy,
+    ocrMinConfidence: c.OCR_MIN_CONFIDENCE,
+    mailer,
+    mailFrom: c.MAIL_FROM,
+    publicUrl: publicUrl(c),
+  });
+  const host = startWorkerHost({
+    stages,
+    concurrency,
+    connection: rt.workerConnection(),
+    prefix: c.QUEUE_PREFIX,
+    handlers,
+    db: rt.dbh.db,
+    log: rt.log,
+    runner: {
+      db: rt.dbh.db,
+      queues: rt.queues,
+      log: rt.log,
+      workerId: c.WORKER_ID ?? `${hostname()}:${process.pid}`,
+      codeVersion: CODE_VERSION,
+      metrics: createStageMetrics(registry),
+    },
+  });
+  const reconciler = startReconciler(rt.dbh.db, rt.queues, rt.log, { intervalMs: c.RECONCILE_INTERVAL_MS, staleMs: c.RECONCILE_STALE_MS });
+  return {
+    ...host,
+    async stopAll() {
+      reconciler.stop();
+      await host.close(30_000);
+      await engine?.close().catch(() => undefined);
+      mailer.close();
+    },
+  };
+}
+
+/** SIGTERM/SIGINT: stop taking jobs, finish or release running ones, exit 0. */
+export function onShutdown(rt: Runtime, fn: () => Promise<void>) {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    rt.log.info({ signal }, 'shutting down');
+    fn()
+      .then(() => rt.close())
+      .then(() => process.exit(0))
+      .catch((e: Error) => {
+        rt.log.error({ err: { message: e.message } }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => handler('SIGTERM'));
+  process.once('SIGINT', () => handler('SIGINT'));
+}

@@ -1,0 +1,40 @@
+import type { TriageModel } from '@triage/classifier';
+import type { ExtractLimits, OcrEngine } from '@triage/documents';
+import type { Db } from '@triage/db';
+import type { RoutingPolicy } from '@triage/routing';
+import type { BlobStore } from '@triage/storage';
+import type { HandlerCatalog } from './stage-handler.ts';
+import { createExtractHandler } from './stages/extract/extract.handler.ts';
+import { createOcrHandler } from './stages/ocr/ocr.handler.ts';
+import { createClassifyHandler } from './stages/classify/classify.handler.ts';
+import { createPersistHandler } from './stages/persist/persist.handler.ts';
+import { createNotifyHandler } from './stages/notify/notify.handler.ts';
+import type { Mailer } from './stages/notify/mailer.ts';
+
+export type HandlerDeps = {
+  db: Db;
+  blobs: BlobStore;
+  limits: ExtractLimits;
+  render: { dpi: number; timeoutMs: number; maxMemoryMb: number; maxPixels: number };
+  /** Created lazily so a process that runs no OCR stage never starts tesseract workers. */
+  ocrEngine: () => OcrEngine;
+  model: () => TriageModel;
+  policy: RoutingPolicy;
+  ocrMinConfidence: number;
+  mailer: Mailer;
+  mailFrom: string;
+  publicUrl: string;
+};
+
+/** The catalog: the type makes a stage without a handler a compile error. */
+export function createHandlers(d: HandlerDeps): HandlerCatalog {
+  let ocr: ReturnType<typeof createOcrHandler> | undefined;
+  let classify: ReturnType<typeof createClassifyHandler> | undefined;
+  return {
+    extract: createExtractHandler({ blobs: d.blobs, limits: d.limits }),
+    ocr: (ctx, doc) => (ocr ??= createOcrHandler({ db: d.db, blobs: d.blobs, engine: d.ocrEngine(), render: d.render }))(ctx, doc),
+    classify: (ctx, doc) => (classify ??= createClassifyHandler({ db: d.db, model: d.model() }))(ctx, doc),
+    persist: createPersistHandler({ db: d.db, policy: d.policy, ocrMinConfidence: d.ocrMinConfidence }),
+    notify: createNotifyHandler({ db: d.db, mailer: d.mailer, from: d.mailFrom, publicUrl: d.publicUrl }),
+  };
+}

@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+import { UnrecoverableError } from 'bullmq';
+import type { Logger } from 'pino';
+import { nextAfter, stageDefinitions, stagePayload, type StageName, type Transition } from '@triage/contracts';
+import {
+  commitStageRun,
+  countDeadAttempts,
+  endAttempt,
+  getDocument,
+  getStageRun,
+  setDocumentState,
+  startAttempt,
+  type Db,
+} from '@triage/db';
+import type { StageQueues } from '@triage/queue';
+import { classifyError, PermanentError } from './errors.ts';
+import type { StageHandler } from './stage-handler.ts';
+import type { StageMetrics } from './metrics.ts';
+
+export type RunnerDeps = {
+  db: Db;
+  queues: Pick<StageQueues, 'enqueue'>;
+  log: Logger;
+  workerId: string;
+  codeVersion: string;
+  metrics?: StageMetrics;
+  /** Attempts that died without ending (worker killed or hung) before a document is quarantined. */
+  poisonLimit?: number;
+};
+
+/** The slice of a BullMQ job the runner needs; tests pass plain objects. */
+export type JobLike = { id?: string | undefined; data: unknown; attemptsMade: number; attemptsStarted?: number; opts: { attempts?: number } };
+
+export type RunResult = { status: 'succeeded' | 'skipped' | 'failed'; transition?: Transition };
+
+const digest = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 32);
+
+/**
+ * What every stage needs, done once: parse the payload, re-read the ledger, skip committed work,
+ * record the attempt, commit output and state atomically, enqueue the next stage, classify errors.
+ */
+export async function runStage<S extends StageName>(
+  stage: S,
+  handler: StageHandler<S>,
+  job: JobLike,
+  deps: RunnerDeps,
+): Promise<RunResult> {
+  const def = stageDefinitions[stage];
+  const parsed = stagePayload.safeParse(job.data);
+  if (!parsed.success) {
+    deps.log.error({ stage, jobId: job.id }, 'bad job payload; dropping job');
+    throw new UnrecoverableError('bad_payload');
+  }
+  const { documentId, run } = parsed.data;
+  const log = deps.log.child({ stage, documentId, run, jobId: job.id });
+  const doc = await getDocument(deps.db, documentId);
+  if (!doc) {
+    log.error('job for unknown document; dropping job');
+    throw new UnrecoverableError('unknown_document');
+  }
+  const attempt = job.attemptsStarted ?? job.attemptsMade + 1;
+  const codeVersion = `${deps.codeVersion}/${stage}@${def.version}`;
+  const attemptId = await startAttempt(deps.db, {
+    documentId,
+    stage,
+    run,
+    jobId: job.id ?? 'none',
+    attempt,
+    worker: deps.workerId,
+    codeVersion,
+    inputDigest: digest({ documentId, run, sha256: doc.sha256 }),
+  });
+  const started = performance.now();
+  const finish = async (outcome: string, extra: Parameters<typeof endAttempt>[2] = { outcome }) => {
+    await endAttempt(deps.db, attemptId, { ...extra, outcome });
+    deps.metrics?.observe(stage, outcome, (performance.now() - started) / 1000);
+  };
+
+  // A newer pass (replay, review decision) supersedes this job; a closed document takes no more work.
+  if (doc.run !== run || doc.status === 'failed' || doc.status === 'rejected') {
+    await finish('skipped', { outcome: 'skipped', detail: { why: doc.run !== run ? 'superseded_run' : `document_${doc.status}` } });
+    log.info('skipped: stale job');
+    return { status: 'skipped' };
+  }
+
+  const committed = await getStageRun(deps.db, documentId, stage, run);
+  if (committed) {
+    const transition = await advance(stage, def.outcome.parse(committed.outcome) as never, parsed.data, deps);
+    await finish('skipped', { outcome: 'skipped', outputDigest: committed.outputDigest, detail: { why: 'already_committed' } });
+    log.info('skipped: output already committed');
+    return { status: 'skipped', transition };
+  }
+
+  const dead = (await countDeadAttempts(deps.db, documentId, stage, run)) - 1;
+  if (dead >= (deps.poisonLimit ?? 3)) {
+    const msg = `${dead} attempts died without finishing; quarantined`;
+    await failDocument(deps.db, documentId, run, 'poison', msg);
+    await finish('failed', { outcome: 'failed', errorClass: 'poison', errorMessage: msg });
+    log.error({ dead }, 'poison document quarantined');
+    throw new UnrecoverableError('poison');
+  }
+
+  if (doc.status === 'received') await setDocumentState(deps.db, documentId, run, { status: 'processing', stage });
+
+  try {
+    const result = await handler({ documentId, run, attempt, log }, doc);
+    const outcome = def.outcome.parse(result.outcome);
+    const transition = nextAfter(stage, outcome as never);
+    const won = await deps.db.transaction(async (tx) => {
+      const first = await commitStageRun(tx, {
+        documentId,
+        stage,
+        run,
+        outcome,
+        outputDigest: result.outputDigest ?? null,
+      });
+      if (!first) return false;
+      await result.commit?.(tx);
+      await setDocumentState(
+        tx,
+        documentId,
+        run,
+        transition.kind === 'next'
+          ? { status: 'processing', stage: transition.stage }
+          : { status: transition.status, completedAt: new Date() },
+      );
+      return true;
+    });
+    if (transition.kind === 'next') await deps.queues.enqueue(transition.stage, parsed.data);
+    const status = won ? 'succeeded' : 'skipped';
+    await finish(status, {
+      outcome: status,
+      outputDigest: result.outputDigest ?? null,
+      modelVersion: result.modelVersion ?? null,
+      policyVersion: result.policyVersion ?? null,
+      detail: won ? { outcome, ...result.detail } : { why: 'lost_race' },
+    });
+    log.info({ outcome: outcome.type, next: transition.kind === 'next' ? transition.stage : transition.status }, `${stage} ${status}`);
+    return { status, transition };
+  } catch (e) {
+    const c = classifyError(e);
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? def.retry.attempts);
+    if (c.class === 'transient' && !lastAttempt) {
+      await finish('retry', { outcome: 'retry', errorClass: c.class, errorMessage: `${c.name}: ${c.message}` });
+      log.warn({ err: { name: c.name, message: c.message }, attempt }, `${stage} failed; will retry`);
+      throw e instanceof Error ? e : new Error(c.message);
+    }
+    const reason = c.class === 'transient' ? 'retries_exhausted' : c.reason;
+    await failDocument(deps.db, documentId, run, reason, `${stage}: ${c.message}`);
+    await finish('failed', { outcome: 'failed', errorClass: c.class, errorMessage: `${c.name}: ${c.message}` });
+    log.error({ err: { name: c.name, message: c.message }, reason }, `${stage} failed permanently`);
+    throw new UnrecoverableError(reason);
+  }
+}
+
+async function advance<S extends StageName>(
+  stage: S,
+  outcome: Parameters<typeof nextAfter<S>>[1],
+  payload: { documentId: string; run: number },
+  deps: RunnerDeps,
+): Promise<Transition> {
+  const transition = nextAfter(stage, outcome);
+  // The crash may have come between commit and enqueue: enqueueing again is safe (same job id).
+  if (transition.kind === 'next') await deps.queues.enqueue(transition.stage, payload);
+  return transition;
+}
+
+export async function failDocument(db: Db, documentId: string, run: number, reason: string, message: string) {
+  await setDocumentState(db, documentId, run, {
+    status: 'failed',
+    failureReason: reason,
+    failureMessage: message.slice(0, 500),
+    completedAt: new Date(),
+  });
+}
+
+export { PermanentError };

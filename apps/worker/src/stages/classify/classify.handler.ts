@@ -1,0 +1,36 @@
+import { joinPageTexts } from '@triage/contracts';
+import type { TriageModel } from '@triage/classifier';
+import { getPages, insertClassification, type Db } from '@triage/db';
+import { PermanentError } from '../../errors.ts';
+import type { StageHandler } from '../../stage-handler.ts';
+import { digestOf } from '../digest.ts';
+
+export type ClassifyDeps = { db: Db; model: TriageModel };
+
+export function createClassifyHandler(deps: ClassifyDeps): StageHandler<'classify'> {
+  return async (ctx, doc) => {
+    const pages = await getPages(deps.db, doc.id);
+    const text = joinPageTexts(pages.map((p) => p.text));
+    if (text.replace(/\s/g, '').length < 3) throw new PermanentError('no_text', 'no readable text on any page');
+    const p = deps.model.predict(text);
+    const probabilities = { urgency: p.urgency.probabilities, specialty: p.specialty.probabilities };
+    return {
+      outcome: { type: 'classified', urgency: p.urgency.label, specialty: p.specialty.label },
+      modelVersion: p.modelVersion,
+      outputDigest: digestOf([p.urgency.label, p.specialty.label, p.modelVersion]),
+      detail: { urgencyConfidence: p.urgency.confidence, specialtyConfidence: p.specialty.confidence },
+      commit: (tx) =>
+        insertClassification(tx, {
+          documentId: doc.id,
+          run: ctx.run,
+          urgency: p.urgency.label,
+          urgencyConfidence: p.urgency.confidence,
+          specialty: p.specialty.label,
+          specialtyConfidence: p.specialty.confidence,
+          probabilities,
+          evidence: p.evidence,
+          modelVersion: p.modelVersion,
+        }),
+    };
+  };
+}

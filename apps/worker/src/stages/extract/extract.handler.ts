@@ -1,0 +1,35 @@
+import { extractPages, type ExtractLimits } from '@triage/documents';
+import { upsertPages } from '@triage/db';
+import type { BlobStore } from '@triage/storage';
+import type { StageHandler } from '../../stage-handler.ts';
+import { digestOf } from '../digest.ts';
+
+export type ExtractDeps = { blobs: BlobStore; limits: ExtractLimits; extract?: typeof extractPages };
+
+/** Text per page; pages without a usable text layer are marked for OCR, page by page. */
+export function createExtractHandler(deps: ExtractDeps): StageHandler<'extract'> {
+  const extract = deps.extract ?? extractPages;
+  return async (_ctx, doc) => {
+    const bytes = await deps.blobs.get(doc.storageKey);
+    const pages = await extract(bytes, doc.kind, deps.limits);
+    const ocrPages = pages.filter((p) => p.source === 'needs-ocr').length;
+    return {
+      outcome: { type: 'extracted', pages: pages.length, ocrPages },
+      outputDigest: digestOf(pages.map((p) => [p.pageNo, p.source, p.text])),
+      detail: { pages: pages.length, ocrPages },
+      commit: (tx) =>
+        upsertPages(
+          tx,
+          pages.map((p) => ({
+            documentId: doc.id,
+            pageNo: p.pageNo,
+            source: p.source,
+            text: p.source === 'needs-ocr' ? '' : p.text,
+            ocrConfidence: null,
+            rotation: null,
+            ocrEngine: null,
+          })),
+        ),
+    };
+  };
+}

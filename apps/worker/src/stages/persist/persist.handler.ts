@@ -1,0 +1,129 @@
+import { reviewDecision, type Urgency } from '@triage/contracts';
+import {
+  createReviewTask,
+  enqueueEmail,
+  getPages,
+  getReferralByDocument,
+  latestClassification,
+  latestDecidedTask,
+  updateReferral,
+  upsertReferral,
+  type Db,
+  type DocumentRow,
+  type ReferralRow,
+} from '@triage/db';
+import { decide, type RoutingPolicy } from '@triage/routing';
+import { PermanentError } from '../../errors.ts';
+import type { HandlerResult, StageHandler } from '../../stage-handler.ts';
+
+export type PersistDeps = { db: Db; policy: RoutingPolicy; ocrMinConfidence: number };
+
+export const ROUTED_EMAIL_KIND = 'referral_routed';
+
+/**
+ * Writes the decision. The model's decision on a first pass; a reviewer's decision on the pass a
+ * review starts. The outbox row is written in the same transaction as the decision it announces.
+ */
+export function createPersistHandler(deps: PersistDeps): StageHandler<'persist'> {
+  return async (_ctx, doc) => {
+    const referral = await getReferralByDocument(deps.db, doc.id);
+    if (referral?.state === 'pending_review') {
+      const task = await latestDecidedTask(deps.db, doc.id);
+      if (task) return applyReview(deps, doc, referral, task.decision, task.decidedBy ?? 'unknown');
+    }
+    if (referral && referral.decidedBy.startsWith('reviewer:')) return keepHumanDecision(deps, referral);
+    return applyModel(deps, doc);
+  };
+}
+
+async function applyModel(deps: PersistDeps, doc: DocumentRow): Promise<HandlerResult<'persist'>> {
+  const c = await latestClassification(deps.db, doc.id);
+  if (!c) throw new Error('no classification found for document');
+  const pages = await getPages(deps.db, doc.id);
+  const lowConfidencePages = pages
+    .filter((p) => p.source === 'ocr' && (p.ocrConfidence ?? 0) < deps.ocrMinConfidence)
+    .map((p) => p.pageNo);
+  const probs = c.probabilities as { urgency: Partial<Record<Urgency, number>> };
+  const d = decide(
+    {
+      urgency: { label: c.urgency as Urgency, confidence: c.urgencyConfidence, probabilities: probs.urgency },
+      specialty: { label: c.specialty, confidence: c.specialtyConfidence },
+      lowConfidencePages,
+    },
+    deps.policy,
+  );
+  const policyVersion = deps.policy.version;
+  return {
+    outcome: { type: d.decision, referralId: null },
+    policyVersion,
+    modelVersion: c.modelVersion,
+    detail: { reasons: d.reasons, team: d.team?.team ?? null },
+    commit: async (tx) => {
+      const referral = await upsertReferral(tx, {
+        documentId: doc.id,
+        decision: d.decision,
+        state: d.decision === 'auto' ? 'routed' : 'pending_review',
+        urgency: c.urgency,
+        urgencyConfidence: c.urgencyConfidence,
+        specialty: c.specialty,
+        specialtyConfidence: c.specialtyConfidence,
+        team: d.team?.team ?? null,
+        teamEmail: d.team?.email ?? null,
+        reasons: d.reasons,
+        modelVersion: c.modelVersion,
+        policyVersion,
+        decidedBy: 'model',
+      });
+      if (d.decision === 'auto') {
+        await enqueueEmail(tx, { referralId: referral.id, documentId: doc.id, recipient: d.team.email, kind: ROUTED_EMAIL_KIND });
+      } else {
+        await createReviewTask(tx, { documentId: doc.id, referralId: referral.id, reasons: d.reasons });
+      }
+    },
+  };
+}
+
+async function applyReview(
+  deps: PersistDeps,
+  doc: DocumentRow,
+  referral: ReferralRow,
+  rawDecision: unknown,
+  reviewer: string,
+): Promise<HandlerResult<'persist'>> {
+  const decision = reviewDecision.parse(rawDecision);
+  const decidedBy = `reviewer:${reviewer}`;
+  const base = { outcome: { type: 'auto' as const, referralId: referral.id }, policyVersion: deps.policy.version, detail: { review: decision.action } };
+  if (decision.action === 'reject') {
+    return {
+      ...base,
+      outcome: { type: 'rejected', referralId: referral.id },
+      commit: (tx) => updateReferral(tx, referral.id, { decision: 'reviewed', state: 'rejected', decidedBy, reasons: [...referral.reasons, `rejected:${decision.reason}`] }),
+    };
+  }
+  const urgency = decision.action === 'correct' ? decision.urgency : referral.urgency;
+  const specialty = decision.action === 'correct' ? decision.specialty : referral.specialty;
+  const team = deps.policy.teams[specialty];
+  if (!team) throw new PermanentError('internal', 'reviewed specialty has no team in the routing policy');
+  return {
+    ...base,
+    commit: async (tx) => {
+      await updateReferral(tx, referral.id, {
+        decision: 'reviewed',
+        state: 'routed',
+        urgency,
+        specialty,
+        team: team.team,
+        teamEmail: team.email,
+        decidedBy,
+        policyVersion: deps.policy.version,
+      });
+      await enqueueEmail(tx, { referralId: referral.id, documentId: doc.id, recipient: team.email, kind: ROUTED_EMAIL_KIND });
+    },
+  };
+}
+
+/** A replay never overrides a person's decision with the model's. */
+async function keepHumanDecision(deps: PersistDeps, referral: ReferralRow): Promise<HandlerResult<'persist'>> {
+  const type = referral.state === 'rejected' ? 'rejected' : 'auto';
+  return { outcome: { type, referralId: referral.id }, policyVersion: deps.policy.version, detail: { kept: referral.decidedBy } };
+}
