@@ -1,0 +1,4 @@
+export * from './test-db.ts';
+export * from './test-redis.ts';
+export * from './test-smtp.ts';
+export * from './wait.ts';
