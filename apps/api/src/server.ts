@@ -32,6 +32,9 @@ declare module 'fastify' {
   }
 }
 
+/** Route keys per built server, so a test can hold the policy table against what is really served. */
+export const registeredRoutes = new WeakMap<FastifyInstance, string[]>();
+
 export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log.child({ component: 'api' }),
@@ -41,6 +44,10 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     trustProxy: true,
   }) as unknown as FastifyInstance;
   app.decorateRequest('principal', null);
+  const routeKeys: string[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routeKeys.push(routeKey(m, r.url));
+  });
   await app.register(multipart, { limits: { fileSize: deps.maxUploadBytes, files: 1, fields: 10, fieldSize: 1024 } });
   // Raw uploads: any non-multipart, non-JSON body arrives as bytes; the type is sniffed, not trusted.
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.maxUploadBytes }, (_req, body, done) => done(null, body));
@@ -90,6 +97,10 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(documentRoutes(deps));
   await app.register(reviewRoutes(deps));
   await app.register(opsRoutes(deps));
+  await app.ready();
+  const missing = routeKeys.filter((k) => !accessPolicy[k]);
+  if (missing.length) throw new Error(`routes without an access policy entry: ${missing.join(', ')}`);
+  registeredRoutes.set(app, routeKeys);
   return app;
 }
 

@@ -1,0 +1,2 @@
+export { openRuntime, createLogger, type Runtime } from './runtime.ts';
+export { startApi, startWorkers, createRegistry, CODE_VERSION } from './serve.ts';
