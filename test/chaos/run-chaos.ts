@@ -1,0 +1,161 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { sql } from 'drizzle-orm';
+import { createToken, rowsOf } from '@triage/db';
+import { makeBornDigitalPdf, makeImageOnlyPdf } from '@triage/documents';
+import { createTestDb, startTestSmtp } from '@triage/testkit';
+import { CARDIO_LETTER, ORTHO_LETTER, SCAN_TEXT, URO_LETTER } from '../e2e/letters.ts';
+import { checkInvariants, type ChaosReport } from './invariants.ts';
+import { freePort, spawnTriage, startPrivateRedis, waitHttp, type Proc } from './processes.ts';
+
+export type ChaosOptions = { documents: number; workers: number; kills: number; scanned: number; timeoutMs: number; freezeMs?: number; log?: (s: string) => void };
+
+const rand = (n: number) => Math.floor(Math.random() * n);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts the API and several worker processes against real Postgres, a private Redis and an SMTP sink;
+ * uploads documents from concurrent clients while killing, stopping and freezing workers, flushing Redis
+ * and refusing SMTP; then checks the invariants from Postgres and the sink.
+ */
+export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions: string[] }> {
+  const say = o.log ?? (() => {});
+  const tdb = await createTestDb();
+  const smtp = await startTestSmtp();
+  const redisPort = await freePort();
+  const redisProc = await startPrivateRedis(redisPort);
+  const apiPort = await freePort();
+  const dataDir = await mkdtemp(join(tmpdir(), 'triage-chaos-'));
+  const env = {
+    DATABASE_URL: tdb.url,
+    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    SMTP_URL: smtp.url,
+    DATA_DIR: dataDir,
+    PORT: String(apiPort),
+    LOG_LEVEL: 'warn',
+    RECONCILE_INTERVAL_MS: '1000',
+    RECONCILE_STALE_MS: '4000',
+    OCR_MIN_CONFIDENCE: '0',
+  };
+  const logs: string[] = [];
+  const actions: string[] = [];
+  const act = (s: string) => {
+    actions.push(s);
+    say(`chaos: ${s}`);
+  };
+  const api = spawnTriage('api', ['api'], env, logs);
+  let n = 0;
+  const workers: Proc[] = [];
+  const spawnWorker = () => workers.push(spawnTriage(`worker-${++n}`, ['worker', '--concurrency', '4'], { ...env, WORKER_ID: `chaos-${n}` }, logs));
+  for (let i = 0; i < o.workers; i++) spawnWorker();
+  const base = `http://127.0.0.1:${apiPort}`;
+  try {
+    await waitHttp(`${base}/healthz`, 60_000);
+    const token = (await createToken(tdb.db, { role: 'intake', name: 'chaos' })).token;
+
+    // The corpus: mostly letters and born-digital PDFs, a few scans, a few hostile files.
+    const letters = [CARDIO_LETTER, ORTHO_LETTER, URO_LETTER];
+    const docs: Buffer[] = [];
+    for (let i = 0; i < o.documents; i++) {
+      const text = `${letters[i % 3]}\nchaos copy ${i}`;
+      if (i % 50 === 7) docs.push(Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nendobj\ntruncated'));
+      else if (i % 50 === 13) docs.push(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(`garbage ${i}`)]));
+      else if (i < o.scanned) docs.push(await makeImageOnlyPdf([`${SCAN_TEXT}\ncopy ${i}`]));
+      else if (i % 2) docs.push(await makeBornDigitalPdf([text]));
+      else docs.push(Buffer.from(text));
+    }
+    const accepted: string[] = [];
+    let next = 0;
+    const uploading = Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < docs.length) {
+          const body = docs[next++]!;
+          for (let tries = 0; tries < 20; tries++) {
+            try {
+              const res = await fetch(`${base}/v1/documents`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body });
+              if (res.status === 202 || res.status === 200) accepted.push(((await res.json()) as { id: string }).id);
+              break;
+            } catch {
+              await sleep(200); // the API may be briefly unreachable; a client retries
+            }
+          }
+        }
+      }),
+    );
+
+    // The chaos schedule, interleaved while documents flow.
+    let kills = 0;
+    let flushed = false;
+    let smtpDone = false;
+    let frozen = false;
+    let terms = 0;
+    const redis = new Redis(`redis://127.0.0.1:${redisPort}`, { maxRetriesPerRequest: null });
+    redis.on('error', () => {});
+    const db = tdb.db;
+    const pending = async () => {
+      const [r] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int n from documents where status in ('received','processing')`));
+      return Number(r?.n ?? 0);
+    };
+    const deadline = Date.now() + o.timeoutMs;
+    let uploadsDone = false;
+    void uploading.then(() => (uploadsDone = true));
+    while (Date.now() < deadline) {
+      await sleep(600 + rand(900));
+      const live = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+      const victim = live[rand(live.length)];
+      if (kills < o.kills && victim) {
+        victim.child.kill('SIGKILL');
+        kills++;
+        act(`SIGKILL ${victim.name} (${kills}/${o.kills})`);
+        spawnWorker();
+      } else if (terms < 2 && victim) {
+        victim.child.kill('SIGTERM');
+        terms++;
+        act(`SIGTERM ${victim.name}`);
+        spawnWorker();
+      }
+      if (!flushed && kills >= Math.floor(o.kills / 2)) {
+        await redis.flushall();
+        flushed = true;
+        act('FLUSHALL on Redis');
+      }
+      if (!smtpDone && kills >= 2) {
+        smtp.refuse = true;
+        smtpDone = true;
+        act('SMTP refuses connections for 4 s');
+        setTimeout(() => (smtp.refuse = false), 4000).unref();
+      }
+      if (!frozen && kills >= 3 && victim && victim.child.exitCode === null) {
+        // SIGSTOP freezes the whole process: its event loop cannot renew locks, exactly like a blocked loop.
+        victim.child.kill('SIGSTOP');
+        frozen = true;
+        const ms = o.freezeMs ?? 130_000;
+        act(`froze ${victim.name} for ${ms / 1000} s (past its job's lock)`);
+        setTimeout(() => victim.child.kill('SIGCONT'), ms).unref();
+      }
+      if (uploadsDone && kills >= o.kills && (await pending()) === 0) break;
+    }
+    await uploading;
+    // Let the system settle with no more chaos.
+    const settle = Date.now() + 120_000;
+    while (Date.now() < settle && (await pending()) > 0) await sleep(500);
+    redis.disconnect();
+    const report = await checkInvariants(db, accepted, smtp.messages);
+    if (kills < o.kills) report.violations.push(`only ${kills} kills happened`);
+    return { ...report, actions };
+  } catch (e) {
+    say(logs.slice(-40).join('\n'));
+    throw e;
+  } finally {
+    for (const w of workers) {
+      w.child.kill('SIGCONT');
+      w.child.kill('SIGKILL');
+    }
+    api.child.kill('SIGKILL');
+    redisProc.kill('SIGKILL');
+    await smtp.close();
+    await tdb.drop().catch(() => undefined);
+  }
+}
