@@ -39,8 +39,6 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log.child({ component: 'api' }),
     bodyLimit: deps.maxUploadBytes,
-    // Request logs carry method, route and status; never bodies or query strings with ids of patients.
-    disableRequestLogging: false,
     trustProxy: true,
   }) as unknown as FastifyInstance;
   app.decorateRequest('principal', null);

@@ -145,7 +145,8 @@ export async function runStage<S extends StageName>(
       log.warn({ err: { name: c.name, message: c.message }, attempt }, `${stage} failed; will retry`);
       throw e instanceof Error ? e : new Error(c.message);
     }
-    const reason = c.class === 'transient' ? 'retries_exhausted' : c.reason;
+    // A typed transient failure (a parse deadline, say) keeps its reason when retries run out.
+    const reason = c.class === 'transient' && c.reason === 'internal' ? 'retries_exhausted' : c.reason;
     await failDocument(deps.db, documentId, run, reason, `${stage}: ${c.message}`);
     await finish('failed', { outcome: 'failed', errorClass: c.class, errorMessage: `${c.name}: ${c.message}` });
     log.error({ err: { name: c.name, message: c.message }, reason }, `${stage} failed permanently`);

@@ -8,7 +8,7 @@ export function createRedis(url: string, role: 'worker' | 'producer', extra: Red
   return new Redis(url, {
     maxRetriesPerRequest: role === 'worker' ? null : 2,
     enableReadyCheck: true,
-    enableOfflineQueue: role === 'worker',
+    enableOfflineQueue: true,
     retryStrategy: (times) => Math.min(times * 200, 2000),
     lazyConnect: false,
     ...extra,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { Gauge } from 'prom-client';
-import { STAGES } from '@triage/contracts';
+import { DOCUMENT_STATUSES, STAGES } from '@triage/contracts';
 import { countOpenReviewTasks, rowsOf } from '@triage/db';
 import type { ApiDeps } from '../server.ts';
 
@@ -45,8 +45,7 @@ export function healthRoutes(deps: ApiDeps) {
       const rows = rowsOf<{ status: string; n: number }>(
         await deps.db.execute(sql`select status, count(*)::int as n from documents group by status`),
       );
-      docsByStatus.reset();
-      for (const r of rows) docsByStatus.set({ status: r.status }, Number(r.n));
+      for (const status of DOCUMENT_STATUSES) docsByStatus.set({ status }, Number(rows.find((r) => r.status === status)?.n ?? 0));
       reviewOpen.set(await countOpenReviewTasks(deps.db));
       return reply.type(deps.registry.contentType).send(await deps.registry.metrics());
     });
