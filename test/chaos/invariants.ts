@@ -14,6 +14,7 @@ export type ChaosReport = {
   unknownEmails: number;
   committedStagesWithoutAttempt: number;
   attempts: number;
+  attemptsByOutcome: Record<string, number>;
   violations: string[];
 };
 
@@ -46,6 +47,7 @@ export async function checkInvariants(db: Db, acceptedIds: string[], mails: Capt
     select count(*)::int n from stage_runs sr where not exists (
       select 1 from stage_attempts a where a.document_id = sr.document_id and a.stage = sr.stage and a.run = sr.run and a.outcome = 'succeeded')`);
   const [attempts] = await q<{ n: number }>(sql`select count(*)::int n from stage_attempts`);
+  const outcomes = await q<{ outcome: string; n: number }>(sql`select outcome, count(*)::int n from stage_attempts group by outcome`);
   const report: ChaosReport = {
     accepted: acceptedIds.length,
     byStatus,
@@ -58,6 +60,7 @@ export async function checkInvariants(db: Db, acceptedIds: string[], mails: Capt
     unknownEmails,
     committedStagesWithoutAttempt: Number(noAttempt?.n ?? 0),
     attempts: Number(attempts?.n ?? 0),
+    attemptsByOutcome: Object.fromEntries(outcomes.map((r) => [r.outcome, Number(r.n)])),
     violations: [],
   };
   const v = report.violations;

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -28,6 +28,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
   const redisProc = await startPrivateRedis(redisPort);
   const apiPort = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'triage-chaos-'));
+  // Auto-route everything readable so every routed referral's email is under test.
+  const policy = JSON.parse(await readFile(new URL('../../policy/routing-policy.json', import.meta.url), 'utf8'));
+  policy.thresholds = { urgency: 0, specialty: 0, emergentReview: 1 };
+  await writeFile(join(dataDir, 'policy.json'), JSON.stringify(policy));
   const env = {
     DATABASE_URL: tdb.url,
     REDIS_URL: `redis://127.0.0.1:${redisPort}`,
@@ -38,6 +42,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
     RECONCILE_INTERVAL_MS: '1000',
     RECONCILE_STALE_MS: '4000',
     OCR_MIN_CONFIDENCE: '0',
+    ROUTING_POLICY: join(dataDir, 'policy.json'),
   };
   const logs: string[] = [];
   const actions: string[] = [];
@@ -68,10 +73,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
     }
     const accepted: string[] = [];
     let next = 0;
+    // Spread uploads over the chaos window so documents are in flight when workers die.
+    const paceMs = Math.max(0, Math.floor((o.kills * 1200 * 8) / o.documents));
     const uploading = Promise.all(
       Array.from({ length: 8 }, async () => {
         while (next < docs.length) {
           const body = docs[next++]!;
+          await sleep(rand(paceMs * 2));
           for (let tries = 0; tries < 20; tries++) {
             try {
               const res = await fetch(`${base}/v1/documents`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body });
@@ -127,13 +135,14 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
         act('SMTP refuses connections for 4 s');
         setTimeout(() => (smtp.refuse = false), 4000).unref();
       }
-      if (!frozen && kills >= 3 && victim && victim.child.exitCode === null) {
+      const sleeper = live.find((w) => w !== victim);
+      if (!frozen && kills >= 3 && sleeper) {
         // SIGSTOP freezes the whole process: its event loop cannot renew locks, exactly like a blocked loop.
-        victim.child.kill('SIGSTOP');
+        sleeper.child.kill('SIGSTOP');
         frozen = true;
         const ms = o.freezeMs ?? 130_000;
-        act(`froze ${victim.name} for ${ms / 1000} s (past its job's lock)`);
-        setTimeout(() => victim.child.kill('SIGCONT'), ms).unref();
+        act(`froze ${sleeper.name} for ${ms / 1000} s (past its job's lock)`);
+        setTimeout(() => sleeper.child.kill('SIGCONT'), ms).unref();
       }
       if (uploadsDone && kills >= o.kills && (await pending()) === 0) break;
     }
@@ -142,7 +151,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
     const settle = Date.now() + 120_000;
     while (Date.now() < settle && (await pending()) > 0) await sleep(500);
     redis.disconnect();
-    const report = await checkInvariants(db, accepted, smtp.messages);
+    const report = await checkInvariants(db, [...new Set(accepted)], smtp.messages);
     if (kills < o.kills) report.violations.push(`only ${kills} kills happened`);
     return { ...report, actions };
   } catch (e) {
