@@ -1,0 +1,100 @@
+// The shipped model file: schema, float32 (little-endian, base64) packing, and the content version.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Vocabulary } from './features.ts';
+import type { FeaturizerState } from './featurizer.ts';
+
+export const ARTIFACT_FORMAT = 'triage-model/1';
+
+export function packFloat32(values: ArrayLike<number>): string {
+  const buf = Buffer.alloc(values.length * 4);
+  for (let i = 0; i < values.length; i++) buf.writeFloatLE(values[i] ?? 0, i * 4);
+  return buf.toString('base64');
+}
+
+export function unpackFloat32(base64: string, expected?: number): Float32Array {
+  const buf = Buffer.from(base64, 'base64');
+  if (buf.length % 4 !== 0) throw new Error('packed float32 data has a length that is not a multiple of 4');
+  const out = new Float32Array(buf.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = buf.readFloatLE(i * 4);
+  if (expected !== undefined && out.length !== expected) {
+    throw new Error(`packed float32 data holds ${out.length} values, expected ${expected}`);
+  }
+  return out;
+}
+
+const packedVocabSchema = z.object({ terms: z.array(z.string()), idf: z.string() });
+const featureConfigSchema = z.object({
+  word: z.object({ minDf: z.number(), maxFeatures: z.number(), bigrams: z.boolean() }),
+  char: z.object({ min: z.number(), max: z.number(), minDf: z.number(), maxFeatures: z.number() }).optional(),
+  numeric: z.object({ squares: z.boolean() }).optional(),
+});
+export const settingSchema = z.object({
+  name: z.string(),
+  features: featureConfigSchema,
+  lambda: z.number(),
+  target: z.enum(['soft', 'duplicate', 'rarest']),
+  maxIter: z.number().int(),
+});
+const metricsSchema = z.record(z.string(), z.number());
+
+export const headArtifactSchema = z.object({
+  labels: z.array(z.string()).min(2),
+  setting: settingSchema,
+  features: z.object({
+    word: packedVocabSchema,
+    char: packedVocabSchema.optional(),
+    numeric: z
+      .object({ names: z.array(z.string()), stats: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }) })
+      .optional(),
+  }),
+  /** Feature-major matrix: row j holds the K class weights of feature j. */
+  weights: z.object({ dtype: z.literal('float32-le'), shape: z.tuple([z.number().int(), z.number().int()]), data: z.string() }),
+  bias: z.array(z.number()),
+  temperature: z.number().positive(),
+  comparison: z.array(z.object({ setting: settingSchema, metrics: metricsSchema })),
+  metrics: metricsSchema,
+});
+export type HeadArtifact = z.infer<typeof headArtifactSchema>;
+
+export const artifactSchema = z.object({
+  format: z.literal(ARTIFACT_FORMAT),
+  version: z.string(),
+  createdFrom: z.object({ sha256: z.string(), records: z.number().int(), sources: z.record(z.string(), z.number()) }),
+  training: z.object({ seed: z.number(), folds: z.number().int(), selection: z.string(), calibration: z.string() }),
+  heads: z.object({ urgency: headArtifactSchema, specialty: headArtifactSchema }),
+  metrics: metricsSchema,
+});
+export type ModelArtifact = z.infer<typeof artifactSchema>;
+
+function packVocab(v: Vocabulary): HeadArtifact['features']['word'] {
+  return { terms: v.terms, idf: packFloat32(v.idf) };
+}
+
+function unpackVocab(v: HeadArtifact['features']['word']): Vocabulary {
+  return { terms: v.terms, idf: Array.from(unpackFloat32(v.idf, v.terms.length)) };
+}
+
+export function packFeatures(state: FeaturizerState): HeadArtifact['features'] {
+  const out: HeadArtifact['features'] = { word: packVocab(state.word) };
+  if (state.char) out.char = packVocab(state.char);
+  if (state.numeric) out.numeric = state.numeric;
+  return out;
+}
+
+export function unpackFeatures(head: HeadArtifact): FeaturizerState {
+  const state: FeaturizerState = { config: head.setting.features, word: unpackVocab(head.features.word) };
+  if (head.features.char) state.char = unpackVocab(head.features.char);
+  if (head.features.numeric) state.numeric = head.features.numeric;
+  return state;
+}
+
+/** Hash of everything that decides predictions (labels, features, weights, temperatures), not the metrics. */
+export function contentVersion(heads: ModelArtifact['heads']): string {
+  const h = createHash('sha256');
+  for (const head of [heads.urgency, heads.specialty]) {
+    h.update(JSON.stringify([head.labels, head.setting, head.features, head.bias, head.temperature]));
+    h.update(head.weights.data);
+  }
+  return `triage-lr-${h.digest('hex').slice(0, 8)}`;
+}

@@ -1,0 +1,13 @@
+export type { DocumentKind, ExtractedPage, ExtractLimits, OcrEngine, OcrResult, RenderOptions } from './types.ts';
+export { DocumentError, isDocumentError } from './errors.ts';
+export type { DocumentFailureReason } from './errors.ts';
+export { sniffKind } from './sniff.ts';
+export { closeDocumentWorkers, extractPages, renderPage } from './isolate.ts';
+export { createTesseractJsEngine } from './ocr-pool.ts';
+export type { TesseractJsEngineOptions } from './ocr-pool.ts';
+export { createNativeTesseractEngine } from './native-tesseract.ts';
+export type { NativeTesseractOptions } from './native-tesseract.ts';
+export { DEFAULT_ORIENTATION_POLICY } from './orientation.ts';
+export type { OrientationPolicy } from './orientation.ts';
+export { makeBornDigitalPdf, makeFaxTiff, makeImageOnlyPdf, makeMixedPdf, makeScanPng } from './fixtures.ts';
+export type { FaxTiffOptions } from './fixtures.ts';
