@@ -96,6 +96,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
     // The chaos schedule, interleaved while documents flow.
     let kills = 0;
     let flushed = false;
+    let canaryAfterFlush = 'not sent';
     let smtpDone = false;
     let frozen = false;
     let terms = 0;
@@ -128,6 +129,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
         await redis.flushall();
         flushed = true;
         act('FLUSHALL on Redis');
+        // A canary proves workers still consume after Redis lost everything.
+        const canary = await fetch(`${base}/readyz?canary=1`).then((r) => r.json() as Promise<{ checks: Record<string, string> }>).catch(() => null);
+        canaryAfterFlush = canary?.checks.workers ?? 'no answer';
+        act(`canary after flush: ${canaryAfterFlush}`);
       }
       if (!smtpDone && kills >= 2) {
         smtp.refuse = true;
@@ -153,6 +158,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
     redis.disconnect();
     const report = await checkInvariants(db, [...new Set(accepted)], smtp.messages);
     if (kills < o.kills) report.violations.push(`only ${kills} kills happened`);
+    if (canaryAfterFlush !== 'ok') report.violations.push(`no worker consumed the canary after FLUSHALL (${canaryAfterFlush})`);
     return { ...report, actions };
   } catch (e) {
     say(logs.slice(-40).join('\n'));

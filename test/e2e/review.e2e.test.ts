@@ -134,6 +134,9 @@ describe('intake and access', () => {
     expect((await fetch(`${sys.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${sys.url}/readyz`);
     expect(ready.status).toBe(200);
+    const deep = await fetch(`${sys.url}/readyz?canary=1`);
+    expect(deep.status).toBe(200);
+    expect(((await deep.json()) as { checks: Record<string, string> }).checks.workers).toBe('ok');
     const metrics = await (await fetch(`${sys.url}/metrics`)).text();
     expect(metrics).toMatch(/triage_queue_jobs\{stage="extract",state="waiting"\}/);
     expect(metrics).toMatch(/triage_stage_duration_seconds_bucket\{le="[^"]+",stage="classify"\}/);

@@ -46,7 +46,7 @@ export async function startSystem(opts: { policy?: Record<string, unknown>; env?
   const config = loadConfig(env);
   const rt = await openRuntime(config, 'e2e', { embeddedRedis: false });
   const registry = createRegistry();
-  const workers = startWorkers(rt, registry, STAGES, 2);
+  const workers = startWorkers(rt, registry, STAGES, config.WORKER_CONCURRENCY);
   const { app, address } = await startApi(rt, registry);
   return {
     url: address,

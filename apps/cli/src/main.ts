@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
     case 'start': {
       const rt = await openRuntime(config, 'triage', { embeddedRedis: true });
       const registry = createRegistry();
-      const workers = startWorkers(rt, registry, STAGES, 4);
+      const workers = startWorkers(rt, registry, STAGES, config.WORKER_CONCURRENCY);
       const { app, address } = await startApi(rt, registry);
       const { token } = await createToken(rt.dbh.db, { role: 'admin', name: 'bootstrap', expiresAt: new Date(Date.now() + 86_400_000) });
       console.error(`\nreferral triage is running\n  API:       ${address}  (public URL ${publicUrl(config)})\n  database:  ${rt.dbh.kind === 'pglite' ? `embedded PGlite in ${config.DATA_DIR}/pglite` : 'DATABASE_URL'}\n  redis:     ${rt.redisUrl}\n  mail:      ${config.SMTP_URL ? 'SMTP_URL' : `.eml files in ${config.DATA_DIR}/mail`}\n  admin token (24 h):\n`);
@@ -54,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
     case 'worker': {
       const { values } = parseArgs({ args: rest, options: { stages: { type: 'string' }, concurrency: { type: 'string' } } });
       const stages = (values.stages ?? STAGES.join(',')).split(',').map((s) => stageName.parse(s.trim()));
-      const concurrency = Number(values.concurrency ?? 2);
+      const concurrency = Number(values.concurrency ?? config.WORKER_CONCURRENCY);
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError('--concurrency must be a positive integer');
       const rt = await openRuntime(config, 'triage-worker', { embeddedRedis: false });
       const workers = startWorkers(rt, createRegistry(), stages, concurrency);

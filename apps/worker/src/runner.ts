@@ -2,16 +2,7 @@ import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { nextAfter, stageDefinitions, stagePayload, type StageName, type Transition } from '@triage/contracts';
-import {
-  commitStageRun,
-  countDeadAttempts,
-  endAttempt,
-  getDocument,
-  getStageRun,
-  setDocumentState,
-  startAttempt,
-  type Db,
-} from '@triage/db';
+import { commitStageRun, endAttempt, loadStageState, setDocumentState, startAttempt, type Db } from '@triage/db';
 import type { StageQueues } from '@triage/queue';
 import { classifyError, PermanentError } from './errors.ts';
 import type { StageHandler } from './stage-handler.ts';
@@ -53,13 +44,15 @@ export async function runStage<S extends StageName>(
   }
   const { documentId, run } = parsed.data;
   const log = deps.log.child({ stage, documentId, run, jobId: job.id });
-  const doc = await getDocument(deps.db, documentId);
-  if (!doc) {
+  const state = await loadStageState(deps.db, documentId, stage, run);
+  if (!state) {
     log.error('job for unknown document; dropping job');
     throw new UnrecoverableError('unknown_document');
   }
+  const { doc } = state;
   const attempt = job.attemptsStarted ?? job.attemptsMade + 1;
   const codeVersion = `${deps.codeVersion}/${stage}@${def.version}`;
+  // Recorded before any work, so an attempt whose worker dies still shows (as `running`) in the provenance.
   const attemptId = await startAttempt(deps.db, {
     documentId,
     stage,
@@ -71,9 +64,10 @@ export async function runStage<S extends StageName>(
     inputDigest: digest({ documentId, run, sha256: doc.sha256 }),
   });
   const started = performance.now();
+  const observe = (outcome: string) => deps.metrics?.observe(stage, outcome, (performance.now() - started) / 1000);
   const finish = async (outcome: string, extra: Parameters<typeof endAttempt>[2] = { outcome }) => {
     await endAttempt(deps.db, attemptId, { ...extra, outcome });
-    deps.metrics?.observe(stage, outcome, (performance.now() - started) / 1000);
+    observe(outcome);
   };
 
   // A newer pass (replay, review decision) supersedes this job; a closed document takes no more work.
@@ -83,20 +77,18 @@ export async function runStage<S extends StageName>(
     return { status: 'skipped' };
   }
 
-  const committed = await getStageRun(deps.db, documentId, stage, run);
-  if (committed) {
-    const transition = await advance(stage, def.outcome.parse(committed.outcome) as never, parsed.data, deps);
-    await finish('skipped', { outcome: 'skipped', outputDigest: committed.outputDigest, detail: { why: 'already_committed' } });
+  if (state.committed) {
+    const transition = await advance(stage, def.outcome.parse(state.committed.outcome) as never, parsed.data, deps);
+    await finish('skipped', { outcome: 'skipped', outputDigest: state.committed.outputDigest, detail: { why: 'already_committed' } });
     log.info('skipped: output already committed');
     return { status: 'skipped', transition };
   }
 
-  const dead = (await countDeadAttempts(deps.db, documentId, stage, run)) - 1;
-  if (dead >= (deps.poisonLimit ?? 3)) {
-    const msg = `${dead} attempts died without finishing; quarantined`;
+  if (state.unfinished >= (deps.poisonLimit ?? 3)) {
+    const msg = `${state.unfinished} attempts died without finishing; quarantined`;
     await failDocument(deps.db, documentId, run, 'poison', msg);
     await finish('failed', { outcome: 'failed', errorClass: 'poison', errorMessage: msg });
-    log.error({ dead }, 'poison document quarantined');
+    log.error({ dead: state.unfinished }, 'poison document quarantined');
     throw new UnrecoverableError('poison');
   }
 
@@ -106,14 +98,14 @@ export async function runStage<S extends StageName>(
     const result = await handler({ documentId, run, attempt, log }, doc);
     const outcome = def.outcome.parse(result.outcome);
     const transition = nextAfter(stage, outcome as never);
+    const end = {
+      outputDigest: result.outputDigest ?? null,
+      modelVersion: result.modelVersion ?? null,
+      policyVersion: result.policyVersion ?? null,
+    };
+    // Output, stage marker, document state and the attempt's end commit together or not at all.
     const won = await deps.db.transaction(async (tx) => {
-      const first = await commitStageRun(tx, {
-        documentId,
-        stage,
-        run,
-        outcome,
-        outputDigest: result.outputDigest ?? null,
-      });
+      const first = await commitStageRun(tx, { documentId, stage, run, outcome, outputDigest: end.outputDigest });
       if (!first) return false;
       await result.commit?.(tx);
       await setDocumentState(
@@ -124,17 +116,13 @@ export async function runStage<S extends StageName>(
           ? { status: 'processing', stage: transition.stage }
           : { status: transition.status, completedAt: new Date() },
       );
+      await endAttempt(tx, attemptId, { ...end, outcome: 'succeeded', detail: { outcome, ...result.detail } });
       return true;
     });
+    if (won) observe('succeeded');
+    else await finish('skipped', { outcome: 'skipped', ...end, detail: { why: 'lost_race' } });
     if (transition.kind === 'next') await deps.queues.enqueue(transition.stage, parsed.data);
     const status = won ? 'succeeded' : 'skipped';
-    await finish(status, {
-      outcome: status,
-      outputDigest: result.outputDigest ?? null,
-      modelVersion: result.modelVersion ?? null,
-      policyVersion: result.policyVersion ?? null,
-      detail: won ? { outcome, ...result.detail } : { why: 'lost_race' },
-    });
     log.info({ outcome: outcome.type, next: transition.kind === 'next' ? transition.stage : transition.status }, `${stage} ${status}`);
     return { status, transition };
   } catch (e) {

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { stageDefinitions, stagePayload, type StageName } from '@triage/contracts';
 import type { Db } from '@triage/db';
-import type { StageQueues } from '@triage/queue';
+import { startCanaryResponder, type StageQueues } from '@triage/queue';
 import { failDocument, runStage, type RunnerDeps } from './runner.ts';
 import type { HandlerCatalog } from './stage-handler.ts';
 
@@ -20,6 +20,8 @@ export type WorkerHostOptions = {
 
 export type WorkerHost = { workers: Worker[]; close(timeoutMs?: number): Promise<void> };
 
+export type { Worker };
+
 /** One BullMQ worker per stage, each job going through the one runner wrapper. */
 export function startWorkerHost(o: WorkerHostOptions): WorkerHost {
   const workers = o.stages.map((stage) => {
@@ -32,7 +34,8 @@ export function startWorkerHost(o: WorkerHostOptions): WorkerHost {
       {
         connection: o.connection,
         prefix: o.prefix,
-        concurrency: def.cpuBound ? Math.max(1, Math.min(o.concurrency, 2)) : o.concurrency,
+        // CPU-heavy work queues inside the parser and OCR pools, so every stage can take many jobs.
+        concurrency: o.concurrency,
         lockDuration: def.lockMs,
         maxStalledCount: 2,
         autorun: true,
@@ -53,6 +56,7 @@ export function startWorkerHost(o: WorkerHostOptions): WorkerHost {
     worker.on('error', (err) => o.log.error({ stage, err: { message: err.message } }, 'worker error'));
     return worker;
   });
+  workers.push(startCanaryResponder(o.connection, o.prefix, o.runner.workerId));
   return {
     workers,
     async close(timeoutMs = 30_000) {

@@ -28,6 +28,8 @@ export const configSchema = z.object({
   MAX_PAGES: int(200),
   /** A PDF page with fewer visible characters than this is sent to OCR. */
   MIN_TEXT_CHARS: int(40),
+  /** Jobs in flight per stage per process; CPU-heavy work still queues on the parser and OCR pools. */
+  WORKER_CONCURRENCY: int(8),
   OCR_ENGINE: z.enum(['tesseract.js', 'native']).default('tesseract.js'),
   OCR_WORKERS: int(1),
   OCR_DPI: int(200),

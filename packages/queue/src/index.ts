@@ -1,2 +1,3 @@
 export * from './redis.ts';
 export * from './queues.ts';
+export * from './canary.ts';

@@ -1,9 +1,11 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { CANARY_QUEUE } from './canary.ts';
 import { STAGES, jobIdFor, stageDefinitions, type StageName, type StagePayload } from '@triage/contracts';
 
 export type StageQueues = {
   prefix: string;
+  canary: Queue;
   queues: { [S in StageName]: Queue };
   enqueue(stage: StageName, payload: StagePayload, opts?: { delayMs?: number }): Promise<string>;
   depths(): Promise<Record<StageName, Record<string, number>>>;
@@ -14,8 +16,10 @@ export function createStageQueues(connection: Redis, prefix: string): StageQueue
   const queues = Object.fromEntries(
     STAGES.map((s) => [s, new Queue(s, { connection, prefix })]),
   ) as { [S in StageName]: Queue };
+  const canary = new Queue(CANARY_QUEUE, { connection, prefix });
   return {
     prefix,
+    canary,
     queues,
     async enqueue(stage, payload, opts = {}) {
       const def = stageDefinitions[stage];
@@ -39,7 +43,7 @@ export function createStageQueues(connection: Redis, prefix: string): StageQueue
       return out;
     },
     async close() {
-      await Promise.all(STAGES.map((s) => queues[s].close()));
+      await Promise.all([...STAGES.map((s) => queues[s].close()), canary.close()]);
     },
   };
 }

@@ -16,7 +16,9 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export class BlobNotFoundError extends Error {}
+export class BlobNotFoundError extends Error {
+  override name = 'BlobNotFoundError';
+}
 
 export function createFsBlobStore(root: string): BlobStore {
   const pathOf = (key: string) => {

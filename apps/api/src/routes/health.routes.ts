@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { Gauge } from 'prom-client';
 import { DOCUMENT_STATUSES, STAGES } from '@triage/contracts';
 import { countOpenReviewTasks, rowsOf } from '@triage/db';
+import { sendCanary } from '@triage/queue';
 import type { ApiDeps } from '../server.ts';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
@@ -21,8 +22,10 @@ export function healthRoutes(deps: ApiDeps) {
   return async (app: FastifyInstance) => {
     app.get('/healthz', async () => ({ ok: true }));
 
-    app.get('/readyz', async (_req, reply) => {
+    // ?canary=1 also proves a worker consumes (e.g. after a Redis restart), not just that Redis answers.
+    app.get('/readyz', async (req, reply) => {
       const checks: Record<string, string> = {};
+      const deep = (req.query as Record<string, string> | undefined)?.canary === '1';
       await withTimeout(deps.db.execute(sql`select 1`), 2000).then(
         () => (checks.postgres = 'ok'),
         (e: Error) => (checks.postgres = `down: ${e.message}`),
@@ -31,6 +34,10 @@ export function healthRoutes(deps: ApiDeps) {
         () => (checks.redis = 'ok'),
         (e: Error) => (checks.redis = `down: ${e.message}`),
       );
+      if (deep && checks.redis === 'ok') {
+        const c = await sendCanary(deps.queues.canary, 5000).catch((e: Error) => ({ ok: false as const, error: e.message }));
+        checks.workers = c.ok ? 'ok' : `down: ${c.error}`;
+      }
       const ready = Object.values(checks).every((v) => v === 'ok');
       return reply.code(ready ? 200 : 503).send({ ready, checks });
     });

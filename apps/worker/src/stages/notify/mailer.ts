@@ -6,7 +6,7 @@ export type Email = { from: string; to: string; subject: string; text: string; m
 export type Mailer = { send(email: Email): Promise<{ messageId: string }>; close(): void };
 
 export function createSmtpMailer(url: string): Mailer {
-  const transport = nodemailer.createTransport(url, { pool: true, maxConnections: 2 } as never);
+  const transport = nodemailer.createTransport(url, { pool: true, maxConnections: 5 } as never);
   return {
     async send(email) {
       const info = await transport.sendMail(email);

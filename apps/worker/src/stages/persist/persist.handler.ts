@@ -37,9 +37,8 @@ export function createPersistHandler(deps: PersistDeps): StageHandler<'persist'>
 }
 
 async function applyModel(deps: PersistDeps, doc: DocumentRow): Promise<HandlerResult<'persist'>> {
-  const c = await latestClassification(deps.db, doc.id);
+  const [c, pages] = await Promise.all([latestClassification(deps.db, doc.id), getPages(deps.db, doc.id)]);
   if (!c) throw new Error('no classification found for document');
-  const pages = await getPages(deps.db, doc.id);
   const lowConfidencePages = pages
     .filter((p) => p.source === 'ocr' && (p.ocrConfidence ?? 0) < deps.ocrMinConfidence)
     .map((p) => p.pageNo);
