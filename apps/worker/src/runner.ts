@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { nextAfter, stageDefinitions, stagePayload, type StageName, type Transition } from '@triage/contracts';
-import { commitStageRun, endAttempt, loadStageState, setDocumentState, startAttempt, type Db } from '@triage/db';
+import { beginAttempt, commitStage, endAttempt, setDocumentState, type Db } from '@triage/db';
 import type { StageQueues } from '@triage/queue';
 import { classifyError, PermanentError } from './errors.ts';
 import type { StageHandler } from './stage-handler.ts';
@@ -24,7 +23,8 @@ export type JobLike = { id?: string | undefined; data: unknown; attemptsMade: nu
 
 export type RunResult = { status: 'succeeded' | 'skipped' | 'failed'; transition?: Transition };
 
-const digest = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 32);
+/** Thrown inside the commit transaction to roll back a stage another execution already committed. */
+const LOST_RACE = Symbol('lost_race');
 
 /**
  * What every stage needs, done once: parse the payload, re-read the ledger, skip committed work,
@@ -44,25 +44,22 @@ export async function runStage<S extends StageName>(
   }
   const { documentId, run } = parsed.data;
   const log = deps.log.child({ stage, documentId, run, jobId: job.id });
-  const state = await loadStageState(deps.db, documentId, stage, run);
-  if (!state) {
-    log.error('job for unknown document; dropping job');
-    throw new UnrecoverableError('unknown_document');
-  }
-  const { doc } = state;
   const attempt = job.attemptsStarted ?? job.attemptsMade + 1;
-  const codeVersion = `${deps.codeVersion}/${stage}@${def.version}`;
   // Recorded before any work, so an attempt whose worker dies still shows (as `running`) in the provenance.
-  const attemptId = await startAttempt(deps.db, {
+  const state = await beginAttempt(deps.db, {
     documentId,
     stage,
     run,
     jobId: job.id ?? 'none',
     attempt,
     worker: deps.workerId,
-    codeVersion,
-    inputDigest: digest({ documentId, run, sha256: doc.sha256 }),
+    codeVersion: `${deps.codeVersion}/${stage}@${def.version}`,
   });
+  if (!state) {
+    log.error('job for unknown document; dropping job');
+    throw new UnrecoverableError('unknown_document');
+  }
+  const { doc, attemptId } = state;
   const started = performance.now();
   const observe = (outcome: string) => deps.metrics?.observe(stage, outcome, (performance.now() - started) / 1000);
   const finish = async (outcome: string, extra: Parameters<typeof endAttempt>[2] = { outcome }) => {
@@ -104,21 +101,20 @@ export async function runStage<S extends StageName>(
       policyVersion: result.policyVersion ?? null,
     };
     // Output, stage marker, document state and the attempt's end commit together or not at all.
-    const won = await deps.db.transaction(async (tx) => {
-      const first = await commitStageRun(tx, { documentId, stage, run, outcome, outputDigest: end.outputDigest });
-      if (!first) return false;
-      await result.commit?.(tx);
-      await setDocumentState(
-        tx,
-        documentId,
-        run,
-        transition.kind === 'next'
-          ? { status: 'processing', stage: transition.stage }
-          : { status: transition.status, completedAt: new Date() },
-      );
-      await endAttempt(tx, attemptId, { ...end, outcome: 'succeeded', detail: { outcome, ...result.detail } });
-      return true;
-    });
+    const marker = { documentId, stage, run, attemptId, outcome, ...end, detail: { outcome, ...result.detail }, next: transition };
+    const commit = result.commit;
+    const won = commit
+      ? await deps.db
+          .transaction(async (tx) => {
+            await commit(tx);
+            if (!(await commitStage(tx, marker))) throw LOST_RACE;
+            return true;
+          })
+          .catch((e: unknown) => {
+            if (e === LOST_RACE) return false;
+            throw e;
+          })
+      : await commitStage(deps.db, marker); // one statement: atomic without a transaction
     if (won) observe('succeeded');
     else await finish('skipped', { outcome: 'skipped', ...end, detail: { why: 'lost_race' } });
     if (transition.kind === 'next') await deps.queues.enqueue(transition.stage, parsed.data);

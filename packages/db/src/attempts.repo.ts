@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
-import { documents, stageAttempts, stageRuns } from './schema.ts';
+import { stageAttempts, stageRuns } from './schema.ts';
 
 export type AttemptRow = typeof stageAttempts.$inferSelect;
 export type NewAttempt = Pick<
@@ -64,31 +64,3 @@ export async function countDeadAttempts(db: Executor, documentId: string, stage:
   return row?.n ?? 0;
 }
 
-export type StageState = {
-  doc: typeof documents.$inferSelect;
-  committed: { outcome: unknown; outputDigest: string | null } | null;
-  /** Attempts of this stage and run that started and never ended (their worker died or hangs). */
-  unfinished: number;
-};
-
-/** Everything the runner needs to decide about a job, in one round trip. */
-export async function loadStageState(db: Executor, documentId: string, stage: string, run: number): Promise<StageState | undefined> {
-  const [row] = await db
-    .select({
-      doc: documents,
-      committedOutcome: stageRuns.outcome,
-      committedDigest: stageRuns.outputDigest,
-      committedAt: stageRuns.completedAt,
-      unfinished: sql<number>`(select count(*)::int from ${stageAttempts} a
-        where a.document_id = ${documents.id} and a.stage = ${stage} and a.run = ${run} and a.outcome = 'running')`,
-    })
-    .from(documents)
-    .leftJoin(stageRuns, and(eq(stageRuns.documentId, documents.id), eq(stageRuns.stage, stage), eq(stageRuns.run, run)))
-    .where(eq(documents.id, documentId));
-  if (!row) return undefined;
-  return {
-    doc: row.doc,
-    committed: row.committedAt ? { outcome: row.committedOutcome, outputDigest: row.committedDigest } : null,
-    unfinished: Number(row.unfinished),
-  };
-}

@@ -7,3 +7,4 @@ export * from './review.repo.ts';
 export * from './outbox.repo.ts';
 export * from './referrals.repo.ts';
 export * from './audit.repo.ts';
+export * from './ledger.repo.ts';

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DocumentError, errorName, PageRangeError } from './errors.ts';
 import type { IsolateFailure, IsolateJob, IsolateReady, IsolateReply } from './isolate-worker.ts';
@@ -10,15 +11,21 @@ const ENTRY = new URL('./isolate-worker.ts', import.meta.url).href;
 // Startup (tsx + pdf.js load, ~0.5 s) is our code, not the document's: it gets its own budget.
 const STARTUP_TIMEOUT_MS = 30_000;
 const IDLE_MS = 30_000;
-const MAX_IDLE = 2;
+// Parsing is CPU-bound: more threads than cores only adds startup cost and memory. Callers queue for
+// a thread; their deadline starts when their job does.
+const MAX_LIVE = Math.max(1, Number(process.env.PARSE_WORKERS) || availableParallelism());
+const MAX_IDLE = MAX_LIVE;
 // Recycle now and then: pdf.js caches and heap fragmentation only grow.
 const MAX_JOBS_PER_WORKER = 50;
 
-type Slot = { worker: Worker; memoryMb: number; jobs: number; idleTimer?: NodeJS.Timeout };
+type Slot = { worker: Worker; memoryMb: number; jobs: number; idleTimer?: NodeJS.Timeout; dead?: boolean };
+type Waiter = { memoryMb: number; resolve: (s: Slot) => void; reject: (e: Error) => void };
 type JobInput = DistributiveOmit<IsolateJob, 'id'>;
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
 const idle: Slot[] = [];
+const waiters: Waiter[] = [];
+let live = 0;
 let nextJobId = 1;
 
 /**
@@ -79,6 +86,7 @@ async function runIsolated(input: JobInput, limits: { timeoutMs: number; maxMemo
     };
     const onExit = (code: number) => {
       done();
+      void kill(slot);
       reject(new Error(`document worker exited unexpectedly (code ${code})`));
     };
     worker.on('message', onMessage);
@@ -107,11 +115,40 @@ async function acquire(memoryMb: number): Promise<Slot> {
     clearTimeout(slot!.idleTimer);
     return slot!;
   }
-  return spawn(memoryMb);
+  // An idle thread with another heap cap is of no use to this caller: make room for one that is.
+  if (live >= MAX_LIVE && idle.length > 0) void kill(idle.shift()!);
+  if (live < MAX_LIVE) return start(memoryMb);
+  return new Promise((resolve, reject) => waiters.push({ memoryMb, resolve, reject }));
+}
+
+async function start(memoryMb: number): Promise<Slot> {
+  live++;
+  try {
+    return await spawn(memoryMb);
+  } catch (e) {
+    live--;
+    wakeWaiter();
+    throw e;
+  }
+}
+
+function wakeWaiter(): void {
+  if (live >= MAX_LIVE) return;
+  const w = waiters.shift();
+  if (w) start(w.memoryMb).then(w.resolve, w.reject);
 }
 
 function release(slot: Slot): void {
-  if (slot.jobs >= MAX_JOBS_PER_WORKER || idle.length >= MAX_IDLE) {
+  if (slot.jobs >= MAX_JOBS_PER_WORKER) {
+    void kill(slot);
+    return;
+  }
+  const w = waiters.findIndex((x) => x.memoryMb === slot.memoryMb);
+  if (w >= 0) {
+    waiters.splice(w, 1)[0]!.resolve(slot);
+    return;
+  }
+  if (idle.length >= MAX_IDLE) {
     void kill(slot);
     return;
   }
@@ -126,6 +163,11 @@ function release(slot: Slot): void {
 
 async function kill(slot: Slot): Promise<void> {
   clearTimeout(slot.idleTimer);
+  if (!slot.dead) {
+    slot.dead = true;
+    live--;
+    wakeWaiter();
+  }
   await slot.worker.terminate().catch(() => undefined);
 }
 
@@ -147,7 +189,8 @@ function spawn(memoryMb: number): Promise<Slot> {
     };
     const timer = setTimeout(() => {
       done();
-      void kill(slot);
+      slot.dead = true; // start() gives the capacity back
+      void slot.worker.terminate().catch(() => undefined);
       reject(new Error('document worker did not start in time'));
     }, STARTUP_TIMEOUT_MS);
     const onMessage = (msg: IsolateReady) => {
@@ -157,7 +200,8 @@ function spawn(memoryMb: number): Promise<Slot> {
     };
     const onError = (err: Error) => {
       done();
-      void kill(slot);
+      slot.dead = true; // start() gives the capacity back
+      void slot.worker.terminate().catch(() => undefined);
       reject(new Error(`document worker failed to start (${errorName(err)}: ${err.message})`));
     };
     const onExit = (code: number) => {

@@ -15,7 +15,7 @@ export async function createTestDb(): Promise<TestDb> {
   const u = new URL(ADMIN_DATABASE_URL);
   u.pathname = `/${name}`;
   const url = u.toString();
-  const handle = await openDb({ url, poolSize: 5 });
+  const handle = await openDb({ url, poolSize: 10 });
   await migrate(handle, url);
   return {
     ...handle,
