@@ -15,6 +15,7 @@ export type ChaosReport = {
   committedStagesWithoutAttempt: number;
   attempts: number;
   attemptsByOutcome: Record<string, number>;
+  failedByReason: Record<string, number>;
   violations: string[];
 };
 
@@ -47,6 +48,7 @@ export async function checkInvariants(db: Db, acceptedIds: string[], mails: Capt
     select count(*)::int n from stage_runs sr where not exists (
       select 1 from stage_attempts a where a.document_id = sr.document_id and a.stage = sr.stage and a.run = sr.run and a.outcome = 'succeeded')`);
   const [attempts] = await q<{ n: number }>(sql`select count(*)::int n from stage_attempts`);
+  const reasons = await q<{ reason: string; n: number }>(sql`select failure_reason as reason, count(*)::int n from documents where id = any(${ids}::uuid[]) and status = 'failed' group by 1`);
   const outcomes = await q<{ outcome: string; n: number }>(sql`select outcome, count(*)::int n from stage_attempts group by outcome`);
   const report: ChaosReport = {
     accepted: acceptedIds.length,
@@ -60,6 +62,7 @@ export async function checkInvariants(db: Db, acceptedIds: string[], mails: Capt
     unknownEmails,
     committedStagesWithoutAttempt: Number(noAttempt?.n ?? 0),
     attempts: Number(attempts?.n ?? 0),
+    failedByReason: Object.fromEntries(reasons.map((r) => [r.reason, Number(r.n)])),
     attemptsByOutcome: Object.fromEntries(outcomes.map((r) => [r.outcome, Number(r.n)])),
     violations: [],
   };

@@ -3,19 +3,20 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../apps/cli/src/main.ts', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export type Proc = { name: string; child: ChildProcess; exited: Promise<number | null> };
+export type Proc = { name: string; child: ChildProcess; exited: Promise<number | null>; startedAt: number };
 
 export function spawnTriage(name: string, args: string[], env: Record<string, string>, logs: string[]): Proc {
-  const child = spawn(TSX, [MAIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // node itself, not the tsx CLI: the tsx CLI wraps a second process and would take the signals.
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const keep = (b: Buffer) => {
     for (const l of b.toString().split('\n')) if (l.trim()) logs.push(`${name} ${l}`);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { name, child, exited };
+  return { name, child, exited, startedAt: Date.now() };
 }
 
 export function freePort(): Promise<number> {

@@ -42,6 +42,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
     RECONCILE_INTERVAL_MS: '1000',
     RECONCILE_STALE_MS: '4000',
     OCR_MIN_CONFIDENCE: '0',
+    OUTBOX_UNKNOWN_AFTER_MS: '15000',
     ROUTING_POLICY: join(dataDir, 'policy.json'),
   };
   const logs: string[] = [];
@@ -100,6 +101,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
     let smtpDone = false;
     let frozen = false;
     let terms = 0;
+    const termExits: Promise<{ name: string; code: number | null; ms: number }>[] = [];
     const redis = new Redis(`redis://127.0.0.1:${redisPort}`, { maxRetriesPerRequest: null });
     redis.on('error', () => {});
     const db = tdb.db;
@@ -119,9 +121,18 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
         kills++;
         act(`SIGKILL ${victim.name} (${kills}/${o.kills})`);
         spawnWorker();
-      } else if (terms < 2 && victim) {
+      } else if (terms < 2 && victim && Date.now() - victim.startedAt > 10_000) {
+        // Only a worker that finished starting: before that, SIGTERM has nothing to drain.
+        const t0 = Date.now();
         victim.child.kill('SIGTERM');
         terms++;
+        const name = victim.name;
+        termExits.push(
+          Promise.race([
+            victim.exited.then((code) => ({ name, code, ms: Date.now() - t0 })),
+            sleep(40_000).then(() => ({ name, code: null, ms: 40_000 })),
+          ]),
+        );
         act(`SIGTERM ${victim.name}`);
         spawnWorker();
       }
@@ -158,6 +169,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
     redis.disconnect();
     const report = await checkInvariants(db, [...new Set(accepted)], smtp.messages);
     if (kills < o.kills) report.violations.push(`only ${kills} kills happened`);
+    // SIGTERM: stop taking jobs, finish or release running ones within 30 s, exit 0.
+    for (const t of await Promise.all(termExits)) {
+      if (t.code !== 0 || t.ms > 35_000) report.violations.push(`${t.name} exited ${t.code} ${t.ms} ms after SIGTERM`);
+    }
     if (canaryAfterFlush !== 'ok') report.violations.push(`no worker consumed the canary after FLUSHALL (${canaryAfterFlush})`);
     return { ...report, actions };
   } catch (e) {

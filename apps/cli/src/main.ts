@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, publicUrl } from '@triage/config';
 import { STAGES, stageName, role as roleSchema, type StageName } from '@triage/contracts';
-import { createToken, migrate, openDb, revokeToken } from '@triage/db';
+import { createToken, listUnknownEmails, migrate, openDb, revokeToken } from '@triage/db';
 import { listFailures, replayDocument, replayFailures } from '@triage/api';
 import { openRuntime } from './runtime.ts';
-import { createRegistry, onShutdown, startApi, startWorkers } from './serve.ts';
+import { createRegistry, installEarlySignalHandlers, onShutdown, startApi, startWorkers } from './serve.ts';
 import { RedisUnavailableError } from './embedded-redis.ts';
 import { RedisPolicyError } from '@triage/queue';
 
@@ -75,10 +75,14 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: rest, options: { reason: { type: 'string' }, stage: { type: 'string' }, json: { type: 'boolean' } } });
       const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite` });
       const rows = await listFailures(h.db, { reason: values.reason, stage: values.stage });
+      const unknown = await listUnknownEmails(h.db);
       await h.close();
-      if (values.json) console.log(JSON.stringify(rows, null, 2));
-      else for (const r of rows) console.log(`${r.id}  ${r.kind.padEnd(5)}  ${String(r.stage).padEnd(8)}  ${String(r.reason).padEnd(18)}  attempts=${r.attempts}  ${r.message ?? ''}`);
-      console.error(`${rows.length} failed document(s)`);
+      if (values.json) console.log(JSON.stringify({ failures: rows, unknownEmails: unknown }, null, 2));
+      else {
+        for (const r of rows) console.log(`${r.id}  ${r.kind.padEnd(5)}  ${String(r.stage).padEnd(8)}  ${String(r.reason).padEnd(18)}  attempts=${r.attempts}  ${r.message ?? ''}`);
+        for (const u of unknown) console.log(`email ${u.id}  referral ${u.referralId}  to ${u.recipient}  delivery UNKNOWN: ${u.lastError ?? ''}`);
+      }
+      console.error(`${rows.length} failed document(s), ${unknown.length} email(s) with unknown delivery`);
       return 0;
     }
     case 'replay': {
@@ -166,6 +170,7 @@ async function modelCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+installEarlySignalHandlers();
 main(process.argv.slice(2)).then(
   (code) => {
     if (code >= 0) process.exit(code);

@@ -81,7 +81,11 @@ export function startWorkers(rt: Runtime, registry: Registry, stages: readonly S
       metrics: createStageMetrics(registry),
     },
   });
-  const reconciler = startReconciler(rt.dbh.db, rt.queues, rt.log, { intervalMs: c.RECONCILE_INTERVAL_MS, staleMs: c.RECONCILE_STALE_MS });
+  const reconciler = startReconciler(rt.dbh.db, rt.queues, rt.log, {
+    intervalMs: c.RECONCILE_INTERVAL_MS,
+    staleMs: c.RECONCILE_STALE_MS,
+    sendingStaleMs: c.OUTBOX_UNKNOWN_AFTER_MS,
+  });
   return {
     ...host,
     async stopAll() {
@@ -93,10 +97,19 @@ export function startWorkers(rt: Runtime, registry: Registry, stages: readonly S
   };
 }
 
-/** SIGTERM/SIGINT: stop taking jobs, finish or release running ones, exit 0. */
+let stopHook: ((signal: string) => void) | null = null;
+
+/** Before anything starts, a stop signal has nothing to drain: exit cleanly at once. */
+export function installEarlySignalHandlers() {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => (stopHook ? stopHook(signal) : process.exit(0)));
+  }
+}
+
+/** SIGTERM/SIGINT: stop taking jobs, finish or release running ones (30 s at most), exit 0. */
 export function onShutdown(rt: Runtime, fn: () => Promise<void>) {
   let stopping = false;
-  const handler = (signal: string) => {
+  stopHook = (signal: string) => {
     if (stopping) return;
     stopping = true;
     rt.log.info({ signal }, 'shutting down');
@@ -108,6 +121,4 @@ export function onShutdown(rt: Runtime, fn: () => Promise<void>) {
         process.exit(1);
       });
   };
-  process.once('SIGTERM', () => handler('SIGTERM'));
-  process.once('SIGINT', () => handler('SIGINT'));
 }

@@ -48,7 +48,7 @@ export async function reconcileOnce(
   });
 }
 
-export function startReconciler(db: Db, queues: StageQueues, log: Logger, opts: { intervalMs: number; staleMs: number }) {
+export function startReconciler(db: Db, queues: StageQueues, log: Logger, opts: { intervalMs: number; staleMs: number; sendingStaleMs?: number }) {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

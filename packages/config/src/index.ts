@@ -41,6 +41,8 @@ export const configSchema = z.object({
   RECONCILE_INTERVAL_MS: int(30_000),
   /** A document whose state has not moved for this long with no live job is enqueued again. */
   RECONCILE_STALE_MS: int(60_000),
+  /** An email left `sending` this long (its sender died mid-send) is marked `unknown` for an operator. */
+  OUTBOX_UNKNOWN_AFTER_MS: int(5 * 60_000),
   WORKER_ID: z.string().optional(),
 });
 

@@ -59,3 +59,13 @@ export async function sweepStaleSending(db: Executor, olderThan: Date): Promise<
     .returning({ id: outbox.id });
   return res.length;
 }
+
+/** Emails whose delivery is unknown: an operator checks with the team before anything is resent. */
+export async function listUnknownEmails(db: Executor, limit = 500) {
+  return db
+    .select({ id: outbox.id, referralId: outbox.referralId, documentId: outbox.documentId, recipient: outbox.recipient, lastError: outbox.lastError, sendingAt: outbox.sendingAt })
+    .from(outbox)
+    .where(eq(outbox.status, 'unknown'))
+    .orderBy(asc(outbox.sendingAt))
+    .limit(limit);
+}

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { stageName } from '@triage/contracts';
+import { listUnknownEmails } from '@triage/db';
 import { ApiError } from '../errors.ts';
 import { audit, type ApiDeps } from '../server.ts';
 import { listFailures, replayDocument } from '../services/ops.service.ts';
@@ -15,7 +16,7 @@ export function opsRoutes(deps: ApiDeps) {
   return async (app: FastifyInstance) => {
     app.get('/v1/failures', async (req) => {
       const q = parse(failuresQuery, req.query);
-      return { failures: await listFailures(deps.db, q) };
+      return { failures: await listFailures(deps.db, q), unknownEmails: await listUnknownEmails(deps.db) };
     });
 
     app.post('/v1/documents/:id/replay', async (req, reply) => {
