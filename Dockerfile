@@ -1,6 +1,6 @@
 # One image for every role: `triage api`, `triage worker --stages ...`, `triage start`.
 FROM node:20-bookworm-slim
-ENV CI=true NODE_ENV=production
+ENV CI=true
 WORKDIR /app
 RUN npm install -g pnpm@10.34.8
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml tsconfig.json ./
@@ -9,7 +9,9 @@ COPY packages ./packages
 COPY drizzle ./drizzle
 COPY policy ./policy
 COPY models ./models
-RUN pnpm install --frozen-lockfile
+# Dev dependencies included: the app runs TypeScript through tsx (also in the parser threads).
+RUN pnpm install --frozen-lockfile --prod=false
+ENV NODE_ENV=production
 USER node
 ENTRYPOINT ["pnpm", "--silent", "triage"]
 CMD ["start"]
