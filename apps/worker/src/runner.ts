@@ -89,8 +89,6 @@ export async function runStage<S extends StageName>(
     throw new UnrecoverableError('poison');
   }
 
-  if (doc.status === 'received') await setDocumentState(deps.db, documentId, run, { status: 'processing', stage });
-
   try {
     const result = await handler({ documentId, run, attempt, log }, doc);
     const outcome = def.outcome.parse(result.outcome);

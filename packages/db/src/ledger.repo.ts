@@ -39,8 +39,12 @@ export async function beginAttempt(db: Executor, a: AttemptStart): Promise<Stage
                     and s.stage <> ${a.stage} and s.output_digest is not null order by s.completed_at desc limit 1), d.sha256)
         from d
         returning id
+      ),
+      u as (
+        update documents set status = 'processing', updated_at = now()
+        where id = ${a.documentId} and run = ${a.run} and status = 'received' returning 1
       )
-      select a.id as attempt_id, d.*, sr.outcome as committed_outcome, sr.output_digest as committed_digest,
+      select a.id as attempt_id, d.*, (select count(*) from u)::int as started, sr.outcome as committed_outcome, sr.output_digest as committed_digest,
         sr.completed_at as committed_at,
         (select count(*)::int from stage_attempts x where x.document_id = d.id and x.stage = ${a.stage}
           and x.run = ${a.run} and x.outcome = 'running') as unfinished
@@ -58,7 +62,8 @@ export async function beginAttempt(db: Executor, a: AttemptStart): Promise<Stage
     kind: r.kind as DocumentRow['kind'],
     byteSize: Number(r.byte_size),
     storageKey: String(r.storage_key),
-    status: r.status as DocumentRow['status'],
+    // The first attempt moves a received document to processing in the same statement.
+    status: (Number(r.started) > 0 ? 'processing' : r.status) as DocumentRow['status'],
     stage: String(r.stage),
     run: Number(r.run),
     failureReason: (r.failure_reason as string | null) ?? null,

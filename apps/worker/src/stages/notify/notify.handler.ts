@@ -20,18 +20,24 @@ export function createNotifyHandler(deps: NotifyDeps): StageHandler<'notify'> {
   return async (ctx, doc) => {
     const referral = await getReferralByDocument(deps.db, doc.id);
     if (!referral) throw new Error('no referral for document');
-    for (const row of await listOutboxForReferral(deps.db, referral.id)) {
+    const rows = await listOutboxForReferral(deps.db, referral.id);
+    for (const row of rows) {
       if (row.status !== 'pending') continue;
       const claimed = await beginSend(deps.db, row.id);
-      if (!claimed) continue;
+      if (!claimed) {
+        row.status = 'sending'; // someone else has it: not ours to count as done
+        continue;
+      }
       try {
         const info = await deps.mailer.send(buildEmail(deps, referral, claimed));
         await markSent(deps.db, row.id, info.messageId);
+        row.status = 'sent';
         ctx.log.info({ outboxId: row.id }, 'email sent');
       } catch (e) {
         const msg = scrubMessage((e as Error).message ?? String(e));
         if (classifySmtpFailure(e) === 'unknown') {
           await markUnknown(deps.db, row.id, msg);
+          row.status = 'unknown';
           ctx.log.error({ outboxId: row.id }, 'email delivery outcome unknown; left for an operator, not resent');
         } else {
           await markRetry(deps.db, row.id, msg, new Date(Date.now() + (deps.retryDelayMs ?? 1000)));
@@ -39,7 +45,6 @@ export function createNotifyHandler(deps: NotifyDeps): StageHandler<'notify'> {
         }
       }
     }
-    const rows = await listOutboxForReferral(deps.db, referral.id);
     if (rows.some((r) => r.status === 'pending' || r.status === 'sending')) {
       throw new TransientError('emails still pending delivery');
     }
