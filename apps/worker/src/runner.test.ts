@@ -1,46 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnrecoverableError } from 'bullmq';
 import pino from 'pino';
-import { getDocument, getStageRun, insertDocument, listAttempts, type DocumentRow } from '@triage/db';
-import { createRedis, createStageQueues, type StageQueues } from '@triage/queue';
-import { createTestDb, dropPrefix, randomPrefix, TEST_REDIS_URL, type TestDb } from '@triage/testkit';
+import { getDocument, getStageRun, listAttempts, type DocumentRow } from '@triage/db';
+import { createStageEnv, insertTestDocument, type StageEnv } from '@triage/testkit';
 import { PermanentError } from './errors.ts';
 import { runStage, type RunnerDeps } from './runner.ts';
 import type { StageHandler } from './stage-handler.ts';
 
-let tdb: TestDb;
-let queues: StageQueues;
+let env: StageEnv;
 let deps: RunnerDeps;
-const prefix = randomPrefix();
-const redis = createRedis(TEST_REDIS_URL, 'producer');
 
 beforeAll(async () => {
-  tdb = await createTestDb();
-  queues = createStageQueues(redis, prefix);
-  deps = { db: tdb.db, queues, log: pino({ level: 'silent' }), workerId: 'test', codeVersion: 'test' };
+  env = await createStageEnv();
+  deps = { db: env.tdb.db, queues: env.queues, log: pino({ level: 'silent' }), workerId: 'test', codeVersion: 'test' };
 });
-afterAll(async () => {
-  await queues.close();
-  redis.disconnect();
-  await dropPrefix(prefix);
-  await tdb.drop();
-});
+afterAll(async () => env.close());
 
-let n = 0;
-async function newDoc(): Promise<DocumentRow> {
-  n++;
-  const { row } = await insertDocument(tdb.db, {
-    source: 'test',
-    sha256: `${n}`.padStart(64, '0'),
-    kind: 'text',
-    byteSize: 1,
-    storageKey: `sha256/${'0'.repeat(64)}`,
-    externalId: null,
-    idempotencyKey: null,
-    createdBy: null,
-  });
-  return row;
-}
+const newDoc = () => insertTestDocument(env.tdb.db);
 
 const job = (doc: DocumentRow, attemptsMade = 0) => ({ id: `${doc.id}|classify|1`, data: { documentId: doc.id, run: 1 }, attemptsMade, opts: { attempts: 3 } });
 
@@ -51,9 +27,9 @@ describe('runner', () => {
     const doc = await newDoc();
     const r = await runStage('classify', classifyOk, job(doc), deps);
     expect(r.status).toBe('succeeded');
-    expect(await getDocument(tdb.db, doc.id)).toMatchObject({ status: 'processing', stage: 'persist' });
-    expect(await queues.queues.persist.getJob(`${doc.id}|persist|1`)).toBeTruthy();
-    const attempts = await listAttempts(tdb.db, doc.id);
+    expect(await getDocument(env.tdb.db, doc.id)).toMatchObject({ status: 'processing', stage: 'persist' });
+    expect(await env.queues.queues.persist.getJob(`${doc.id}|persist|1`)).toBeTruthy();
+    const attempts = await listAttempts(env.tdb.db, doc.id);
     expect(attempts).toHaveLength(1);
     expect(attempts[0]).toMatchObject({ stage: 'classify', outcome: 'succeeded', attempt: 1, worker: 'test' });
     expect(attempts[0]?.endedAt).toBeInstanceOf(Date);
@@ -70,7 +46,7 @@ describe('runner', () => {
     const again = await runStage('classify', counting, job(doc), deps);
     expect(again.status).toBe('skipped');
     expect(calls).toBe(1);
-    expect((await listAttempts(tdb.db, doc.id)).map((a) => a.outcome)).toEqual(['succeeded', 'skipped']);
+    expect((await listAttempts(env.tdb.db, doc.id)).map((a) => a.outcome)).toEqual(['succeeded', 'skipped']);
   });
 
   it('two concurrent executions of one job commit one output', async () => {
@@ -81,7 +57,7 @@ describe('runner', () => {
     };
     const results = await Promise.all([runStage('classify', slow, job(doc), deps), runStage('classify', slow, job(doc), deps)]);
     expect(results.map((r) => r.status).sort()).toEqual(['skipped', 'succeeded']);
-    expect(await getStageRun(tdb.db, doc.id, 'classify', 1)).toBeTruthy();
+    expect(await getStageRun(env.tdb.db, doc.id, 'classify', 1)).toBeTruthy();
   });
 
   it('fails a permanent error at once with its typed reason', async () => {
@@ -90,8 +66,8 @@ describe('runner', () => {
       throw new PermanentError('unreadable', 'corrupt file');
     };
     await expect(runStage('classify', bad, job(doc), deps)).rejects.toBeInstanceOf(UnrecoverableError);
-    expect(await getDocument(tdb.db, doc.id)).toMatchObject({ status: 'failed', failureReason: 'unreadable' });
-    expect((await listAttempts(tdb.db, doc.id))[0]).toMatchObject({ outcome: 'failed', errorClass: 'permanent' });
+    expect(await getDocument(env.tdb.db, doc.id)).toMatchObject({ status: 'failed', failureReason: 'unreadable' });
+    expect((await listAttempts(env.tdb.db, doc.id))[0]).toMatchObject({ outcome: 'failed', errorClass: 'permanent' });
   });
 
   it('retries a transient error and fails with retries_exhausted on the last attempt', async () => {
@@ -100,10 +76,10 @@ describe('runner', () => {
       throw new Error('connection reset');
     };
     await expect(runStage('classify', flaky, job(doc, 0), deps)).rejects.toThrow('connection reset');
-    expect((await getDocument(tdb.db, doc.id))?.status).toBe('processing');
+    expect((await getDocument(env.tdb.db, doc.id))?.status).toBe('processing');
     await expect(runStage('classify', flaky, job(doc, 2), deps)).rejects.toBeInstanceOf(UnrecoverableError);
-    expect(await getDocument(tdb.db, doc.id)).toMatchObject({ status: 'failed', failureReason: 'retries_exhausted' });
-    expect((await listAttempts(tdb.db, doc.id)).map((a) => a.outcome)).toEqual(['retry', 'failed']);
+    expect(await getDocument(env.tdb.db, doc.id)).toMatchObject({ status: 'failed', failureReason: 'retries_exhausted' });
+    expect((await listAttempts(env.tdb.db, doc.id)).map((a) => a.outcome)).toEqual(['retry', 'failed']);
   });
 
   it('quarantines a document whose attempts keep dying', async () => {
@@ -113,7 +89,7 @@ describe('runner', () => {
     for (let i = 0; i < 3; i++) void runStage('classify', never, job(doc, i), deps).catch(() => {});
     await new Promise((r) => setTimeout(r, 300));
     await expect(runStage('classify', classifyOk, job(doc, 3), deps)).rejects.toBeInstanceOf(UnrecoverableError);
-    expect(await getDocument(tdb.db, doc.id)).toMatchObject({ status: 'failed', failureReason: 'poison' });
+    expect(await getDocument(env.tdb.db, doc.id)).toMatchObject({ status: 'failed', failureReason: 'poison' });
   });
 
   it('drops a payload that carries anything but ids', async () => {

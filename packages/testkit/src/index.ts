@@ -2,3 +2,4 @@ export * from './test-db.ts';
 export * from './test-redis.ts';
 export * from './test-smtp.ts';
 export * from './wait.ts';
+export * from './stage-env.ts';

@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { getDocument, insertClassification, insertDocument, listOutboxForReferral, getReferralByDocument, schema } from '@triage/db';
 import { eq } from 'drizzle-orm';
-import { createRedis, createStageQueues, type StageQueues } from '@triage/queue';
 import { parsePolicy } from '@triage/routing';
-import { createTestDb, dropPrefix, randomPrefix, startTestSmtp, TEST_REDIS_URL, type TestDb, type TestSmtp } from '@triage/testkit';
+import { createStageEnv, startTestSmtp, type StageEnv, type TestDb, type TestSmtp } from '@triage/testkit';
 import { runStage, type RunnerDeps } from '../../runner.ts';
 import { createPersistHandler } from '../persist/persist.handler.ts';
 import { createNotifyHandler } from './notify.handler.ts';
@@ -16,28 +15,23 @@ const policy = parsePolicy({
   teams: { Urology: { team: 'Urology', email: 'uro@example.org' } },
 });
 
+let env: StageEnv;
 let tdb: TestDb;
 let smtp: TestSmtp;
 let mailer: Mailer;
-let queues: StageQueues;
 let deps: RunnerDeps;
-const prefix = randomPrefix();
-const redis = createRedis(TEST_REDIS_URL, 'producer');
 
 beforeAll(async () => {
-  tdb = await createTestDb();
+  env = await createStageEnv();
+  tdb = env.tdb;
   smtp = await startTestSmtp();
   mailer = createSmtpMailer(smtp.url);
-  queues = createStageQueues(redis, prefix);
-  deps = { db: tdb.db, queues, log: pino({ level: 'silent' }), workerId: 'test', codeVersion: 'test' };
+  deps = { db: tdb.db, queues: env.queues, log: pino({ level: 'silent' }), workerId: 'test', codeVersion: 'test' };
 });
 afterAll(async () => {
   mailer.close();
   await smtp.close();
-  await queues.close();
-  redis.disconnect();
-  await dropPrefix(prefix);
-  await tdb.drop();
+  await env.close();
 });
 
 let n = 0;
