@@ -9,7 +9,9 @@ CREATE TABLE "audit_events" (
 	"document_id" uuid,
 	"ip" text,
 	"detail" jsonb,
-	"allowed" boolean DEFAULT true NOT NULL
+	"allowed" boolean DEFAULT true NOT NULL,
+	"prev_hash" text NOT NULL,
+	"hash" text NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "classifications" (

@@ -122,6 +122,16 @@ describe('intake and access', () => {
     expect(badKey.status).toBe(400);
   });
 
+  it('keeps a verifiable audit trail that only auditors and admins can check', async () => {
+    const auditor = await sys.token('auditor');
+    const v = await api('/v1/audit/verify', auditor);
+    expect(v.status).toBe(200);
+    expect(v.body.ok).toBe(true);
+    expect(v.body.events).toBeGreaterThan(5);
+    expect((await api('/v1/audit/verify', alice)).status).toBe(403);
+    expect((await uploadText('auditors cannot upload', auditor)).status).toBe(403);
+  });
+
   it('keeps intake tokens to their own documents', async () => {
     const { body } = await uploadText(`${CARDIO_LETTER}\nprivate copy`);
     const other = await sys.token('intake', 'other-clinic');

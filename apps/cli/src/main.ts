@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, publicUrl } from '@triage/config';
 import { STAGES, stageName, role as roleSchema, type StageName } from '@triage/contracts';
-import { createToken, listUnknownEmails, migrate, openDb, revokeToken } from '@triage/db';
+import { createToken, listUnknownEmails, migrate, openDb, revokeToken, verifyAuditChain } from '@triage/db';
 import { listFailures, replayDocument, replayFailures } from '@triage/api';
 import { openRuntime } from './runtime.ts';
 import { createRegistry, installEarlySignalHandlers, onShutdown, startApi, startWorkers } from './serve.ts';
@@ -15,6 +15,7 @@ const USAGE = `usage: triage <command>
   migrate                                apply database migrations
   token create --role R --name NAME [--expires-days N]   print a new token (roles: intake, reviewer, admin, auditor)
   token revoke --id ID
+  audit verify                           recompute the audit hash chain; names the first broken event
   failures [--reason R] [--stage S] [--json]
   replay <documentId> [--from-stage S]
   replay --failed [--reason R] [--stage S] [--from-stage S]   bulk replay by filter
@@ -71,6 +72,15 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'token':
       return tokenCommand(config, rest);
+    case 'audit': {
+      if (rest[0] !== 'verify') throw new ConfigError('usage: triage audit verify');
+      const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite` });
+      const v = await verifyAuditChain(h.db);
+      await h.close();
+      console.log(JSON.stringify(v));
+      if (!v.ok) console.error(`audit chain BROKEN at event ${v.brokenAt}: ${v.why}`);
+      return v.ok ? 0 : 1;
+    }
     case 'failures': {
       const { values } = parseArgs({ args: rest, options: { reason: { type: 'string' }, stage: { type: 'string' }, json: { type: 'boolean' } } });
       const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite` });

@@ -214,7 +214,7 @@ export const outbox = pgTable(
   (t) => [uniqueIndex('outbox_uq').on(t.referralId, t.recipient, t.kind)],
 );
 
-/** Append-only audit trail (the security issue hash-chains it). */
+/** Append-only, hash-chained audit trail. */
 export const auditEvents = pgTable(
   'audit_events',
   {
@@ -226,6 +226,9 @@ export const auditEvents = pgTable(
     ip: text('ip'),
     detail: jsonb('detail'),
     allowed: boolean('allowed').notNull().default(true),
+    /** Hash chain: each event's hash covers its content and the previous event's hash. */
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
   },
   (t) => [index('audit_events_doc_idx').on(t.documentId)],
 );

@@ -24,11 +24,12 @@ export function documentRoutes(deps: ApiDeps) {
 
     app.get('/v1/documents/:id', async (req) => {
       const doc = await readableDocument(deps, req);
+      // Audit first: if the audit write fails, nothing is disclosed.
+      await audit(deps.db, req, 'document_read', {}, doc.id);
       const [referral, classification] = await Promise.all([
         getReferralByDocument(deps.db, doc.id),
         latestClassification(deps.db, doc.id),
       ]);
-      await audit(deps.db, req, 'document_read', {}, doc.id);
       return {
         id: doc.id,
         status: doc.status,
@@ -56,8 +57,8 @@ export function documentRoutes(deps: ApiDeps) {
 
     app.get('/v1/documents/:id/provenance', async (req) => {
       const doc = await readableDocument(deps, req);
-      const attempts = await listAttempts(deps.db, doc.id);
       await audit(deps.db, req, 'provenance_read', {}, doc.id);
+      const attempts = await listAttempts(deps.db, doc.id);
       return {
         documentId: doc.id,
         events: [

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { stageName } from '@triage/contracts';
-import { listUnknownEmails } from '@triage/db';
+import { listUnknownEmails, verifyAuditChain } from '@triage/db';
 import { ApiError } from '../errors.ts';
 import { audit, type ApiDeps } from '../server.ts';
 import { listFailures, replayDocument } from '../services/ops.service.ts';
@@ -18,6 +18,8 @@ export function opsRoutes(deps: ApiDeps) {
       const q = parse(failuresQuery, req.query);
       return { failures: await listFailures(deps.db, q), unknownEmails: await listUnknownEmails(deps.db) };
     });
+
+    app.get('/v1/audit/verify', async () => verifyAuditChain(deps.db));
 
     app.post('/v1/documents/:id/replay', async (req, reply) => {
       const { id } = parse(idParams, req.params);
