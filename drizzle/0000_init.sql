@@ -87,6 +87,7 @@ CREATE TABLE "referrals" (
 	"team" text,
 	"team_email" text,
 	"reasons" jsonb NOT NULL,
+	"red_flags" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"model_version" text NOT NULL,
 	"policy_version" text NOT NULL,
 	"decided_by" text NOT NULL,

@@ -153,3 +153,15 @@ describe('intake and access', () => {
     expect(metrics).toMatch(/triage_documents\{status="needs_review"\}/);
   });
 });
+
+describe('red flags', () => {
+  it('raises a stroke letter to emergent and records the rule as a reason with its evidence', async () => {
+    const letter = 'Referral: 70-year-old man with sudden onset left-sided weakness, facial droop and slurred speech this morning.';
+    const { body } = await uploadText(letter);
+    const doc = await status(body.id, 'needs_review');
+    expect(doc.triage.urgency.label).toBe('emergent');
+    expect(doc.triage.reasons).toContain('red_flag:stroke');
+    const hit = doc.triage.redFlags.find((h: { ruleId: string }) => h.ruleId === 'stroke');
+    expect(letter.slice(hit.start, hit.end).toLowerCase()).toBe(hit.term.toLowerCase());
+  });
+});

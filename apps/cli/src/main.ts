@@ -19,7 +19,11 @@ const USAGE = `usage: triage <command>
   failures [--reason R] [--stage S] [--json]
   replay <documentId> [--from-stage S]
   replay --failed [--reason R] [--stage S] [--from-stage S]   bulk replay by filter
-  model train --data FILE... [--out PATH] [--seed N]`;
+  model train --data FILE... [--out PATH] [--seed N]
+  eval --data FILE... --out DIR [--folds K] [--policy P] [--red-flags R|--no-red-flags]
+                                         Markdown + HTML quality report (cross-validated with --folds)
+  thresholds --data FILE... --policy P --specialty-precision X --emergent-undertriage Y [--urgency-accuracy Z] [--out P2]
+                                         choose the policy's thresholds from target precisions`;
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -28,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
     return cmd ? 0 : 2;
   }
   if (cmd === 'model') return modelCommand(rest);
+  if (cmd === 'eval' || cmd === 'thresholds') return evaluationCommand([cmd, ...rest]);
   const config = loadConfig(process.env);
   switch (cmd) {
     case 'start': {
@@ -160,6 +165,19 @@ async function tokenCommand(config: ReturnType<typeof loadConfig>, args: string[
   } finally {
     await h.close();
   }
+}
+
+async function evaluationCommand(argv: string[]): Promise<number> {
+  const { parseEvaluationArgs, runEvalCommand, runThresholdCommand } = await import('@triage/evaluation');
+  let parsed: ReturnType<typeof parseEvaluationArgs>;
+  try {
+    parsed = parseEvaluationArgs(argv);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+  const r = parsed.command === 'eval' ? await runEvalCommand(parsed.args) : await runThresholdCommand(parsed.args);
+  console.log(JSON.stringify('metrics' in r ? r.metrics : r, null, 2));
+  return 0;
 }
 
 async function modelCommand(args: string[]): Promise<number> {

@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '@triage/config';
 import { migrate, openDb, type DbHandle } from '@triage/db';
 import { assertNoEviction, createRedis, createStageQueues, type StageQueues } from '@triage/queue';
-import { loadPolicy, type RoutingPolicy } from '@triage/routing';
+import { loadPolicy, loadRedFlags, type RedFlagRules, type RoutingPolicy } from '@triage/routing';
 import { createFsBlobStore, type BlobStore } from '@triage/storage';
 import { ensureRedis } from './embedded-redis.ts';
 
@@ -18,6 +18,7 @@ export type Runtime = {
   queues: StageQueues;
   blobs: BlobStore;
   policy: RoutingPolicy;
+  redFlags: RedFlagRules | null;
   workerConnection(): Redis;
   close(): Promise<void>;
 };
@@ -50,6 +51,7 @@ export async function openRuntime(config: Config, name: string, opts: { embedded
     queues,
     blobs: createFsBlobStore(join(config.DATA_DIR, 'blobs')),
     policy: loadPolicy(config.ROUTING_POLICY),
+    redFlags: config.RED_FLAGS === 'off' ? null : loadRedFlags(config.RED_FLAGS),
     workerConnection() {
       const c = createRedis(redis.url, 'worker');
       c.on('error', (e) => log.warn({ err: { message: e.message } }, 'redis worker connection error'));

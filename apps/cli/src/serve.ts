@@ -59,6 +59,7 @@ export function startWorkers(rt: Runtime, registry: Registry, stages: readonly S
     },
     model: () => loadModel(c.MODEL_PATH),
     policy: rt.policy,
+    redFlags: rt.redFlags,
     ocrMinConfidence: c.OCR_MIN_CONFIDENCE,
     mailer,
     mailFrom: c.MAIL_FROM,

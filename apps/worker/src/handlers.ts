@@ -1,7 +1,7 @@
 import type { TriageModel } from '@triage/classifier';
 import type { ExtractLimits, OcrEngine } from '@triage/documents';
 import type { Db } from '@triage/db';
-import type { RoutingPolicy } from '@triage/routing';
+import type { RedFlagRules, RoutingPolicy } from '@triage/routing';
 import type { BlobStore } from '@triage/storage';
 import type { HandlerCatalog } from './stage-handler.ts';
 import { createExtractHandler } from './stages/extract/extract.handler.ts';
@@ -20,6 +20,8 @@ export type HandlerDeps = {
   ocrEngine: () => OcrEngine;
   model: () => TriageModel;
   policy: RoutingPolicy;
+  /** Clinical red-flag rules; null switches them off. */
+  redFlags: RedFlagRules | null;
   ocrMinConfidence: number;
   mailer: Mailer;
   mailFrom: string;
@@ -34,7 +36,7 @@ export function createHandlers(d: HandlerDeps): HandlerCatalog {
     extract: createExtractHandler({ blobs: d.blobs, limits: d.limits }),
     ocr: (ctx, doc) => (ocr ??= createOcrHandler({ db: d.db, blobs: d.blobs, engine: d.ocrEngine(), render: d.render }))(ctx, doc),
     classify: (ctx, doc) => (classify ??= createClassifyHandler({ db: d.db, model: d.model() }))(ctx, doc),
-    persist: createPersistHandler({ db: d.db, policy: d.policy, ocrMinConfidence: d.ocrMinConfidence }),
+    persist: createPersistHandler({ db: d.db, policy: d.policy, redFlags: d.redFlags, ocrMinConfidence: d.ocrMinConfidence }),
     notify: createNotifyHandler({ db: d.db, mailer: d.mailer, from: d.mailFrom, publicUrl: d.publicUrl }),
   };
 }

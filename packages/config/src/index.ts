@@ -22,6 +22,8 @@ export const configSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   QUEUE_PREFIX: z.string().regex(/^[\w-]+$/).default('triage'),
   ROUTING_POLICY: z.string().default(resolve(REPO_ROOT, 'policy/routing-policy.json')),
+  /** Clinical red-flag rules (raise urgency or force review, never lower); "off" disables them. */
+  RED_FLAGS: z.string().default(resolve(REPO_ROOT, 'policy/red-flags.json')),
   MODEL_PATH: z.string().default(resolve(REPO_ROOT, 'models/triage-model.json')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_UPLOAD_BYTES: int(50 * 1024 * 1024),

@@ -43,6 +43,7 @@ export async function upsertReferral(tx: Executor, r: NewReferral): Promise<Refe
         team: sql`excluded.team`,
         teamEmail: sql`excluded.team_email`,
         reasons: sql`excluded.reasons`,
+        redFlags: sql`excluded.red_flags`,
         modelVersion: sql`excluded.model_version`,
         policyVersion: sql`excluded.policy_version`,
         decidedBy: sql`excluded.decided_by`,

@@ -161,6 +161,8 @@ export const referrals = pgTable(
     team: text('team'),
     teamEmail: text('team_email'),
     reasons: jsonb('reasons').$type<string[]>().notNull(),
+    /** Red-flag rule hits with their offsets in the extracted text (evidence for the reviewer). */
+    redFlags: jsonb('red_flags').$type<unknown[]>().notNull().default([]),
     modelVersion: text('model_version').notNull(),
     policyVersion: text('policy_version').notNull(),
     decidedBy: text('decided_by').notNull(),

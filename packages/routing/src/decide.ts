@@ -15,7 +15,8 @@ export type ReviewReason =
   | 'low_specialty_confidence'
   | 'possible_emergent'
   | 'no_team_for_specialty'
-  | 'unreadable_page';
+  | 'unreadable_page'
+  | 'red_flag_review';
 
 export type Decision =
   | { decision: 'auto'; team: Team; reasons: [] }

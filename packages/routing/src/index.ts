@@ -1,2 +1,4 @@
 export * from './policy.ts';
 export * from './decide.ts';
+export * from './red-flags.ts';
+export * from './decide-with-red-flags.ts';

@@ -47,6 +47,7 @@ export function documentRoutes(deps: ApiDeps) {
               team: referral.team,
               decidedBy: referral.decidedBy.startsWith('reviewer:') ? 'reviewer' : 'model',
               evidence: classification?.evidence ?? [],
+              redFlags: referral.redFlags,
               modelVersion: referral.modelVersion,
               policyVersion: referral.policyVersion,
             }

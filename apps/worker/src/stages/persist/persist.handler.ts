@@ -1,4 +1,4 @@
-import { reviewDecision, type Urgency } from '@triage/contracts';
+import { joinPageTexts, reviewDecision, type Urgency } from '@triage/contracts';
 import {
   createReviewTask,
   enqueueEmail,
@@ -12,11 +12,11 @@ import {
   type DocumentRow,
   type ReferralRow,
 } from '@triage/db';
-import { decide, type RoutingPolicy } from '@triage/routing';
+import { decideWithRedFlags, type RedFlagRules, type RoutingPolicy } from '@triage/routing';
 import { PermanentError } from '../../errors.ts';
 import type { HandlerResult, StageHandler } from '../../stage-handler.ts';
 
-export type PersistDeps = { db: Db; policy: RoutingPolicy; ocrMinConfidence: number };
+export type PersistDeps = { db: Db; policy: RoutingPolicy; redFlags: RedFlagRules | null; ocrMinConfidence: number };
 
 export const ROUTED_EMAIL_KIND = 'referral_routed';
 
@@ -43,40 +43,47 @@ async function applyModel(deps: PersistDeps, doc: DocumentRow): Promise<HandlerR
     .filter((p) => p.source === 'ocr' && (p.ocrConfidence ?? 0) < deps.ocrMinConfidence)
     .map((p) => p.pageNo);
   const probs = c.probabilities as { urgency: Partial<Record<Urgency, number>> };
-  const d = decide(
+  // Red-flag rules read the same text the model did; they can only raise urgency or force review.
+  const routed = decideWithRedFlags(
+    joinPageTexts(pages.map((p) => p.text)),
     {
       urgency: { label: c.urgency as Urgency, confidence: c.urgencyConfidence, probabilities: probs.urgency },
-      specialty: { label: c.specialty, confidence: c.specialtyConfidence },
-      lowConfidencePages,
+      specialty: { label: c.specialty, confidence: c.specialtyConfidence, probabilities: {} },
     },
     deps.policy,
+    deps.redFlags,
+    lowConfidencePages,
   );
-  const policyVersion = deps.policy.version;
+  const team = deps.policy.teams[c.specialty] ?? null;
+  const decision = routed.decision === 'auto' && team ? 'auto' : 'review';
+  const reasons = [...routed.reasons, ...new Set(routed.redFlags.hits.map((h) => `red_flag:${h.ruleId}`))];
+  const policyVersion = deps.redFlags ? `${deps.policy.version}+${deps.redFlags.version}` : deps.policy.version;
   return {
-    outcome: { type: d.decision, referralId: null },
+    outcome: { type: decision, referralId: null },
     policyVersion,
     modelVersion: c.modelVersion,
-    detail: { reasons: d.reasons, team: d.team?.team ?? null },
+    detail: { reasons, team: team?.team ?? null, raisedBy: routed.raisedBy },
     commit: async (tx) => {
       const referral = await upsertReferral(tx, {
         documentId: doc.id,
-        decision: d.decision,
-        state: d.decision === 'auto' ? 'routed' : 'pending_review',
-        urgency: c.urgency,
-        urgencyConfidence: c.urgencyConfidence,
+        decision,
+        state: decision === 'auto' ? 'routed' : 'pending_review',
+        urgency: routed.urgency,
+        urgencyConfidence: routed.urgencyConfidence,
         specialty: c.specialty,
         specialtyConfidence: c.specialtyConfidence,
-        team: d.team?.team ?? null,
-        teamEmail: d.team?.email ?? null,
-        reasons: d.reasons,
+        team: team?.team ?? null,
+        teamEmail: team?.email ?? null,
+        reasons,
+        redFlags: routed.redFlags.hits,
         modelVersion: c.modelVersion,
         policyVersion,
         decidedBy: 'model',
       });
-      if (d.decision === 'auto') {
-        await enqueueEmail(tx, { referralId: referral.id, documentId: doc.id, recipient: d.team.email, kind: ROUTED_EMAIL_KIND });
+      if (decision === 'auto' && team) {
+        await enqueueEmail(tx, { referralId: referral.id, documentId: doc.id, recipient: team.email, kind: ROUTED_EMAIL_KIND });
       } else {
-        await createReviewTask(tx, { documentId: doc.id, referralId: referral.id, reasons: d.reasons });
+        await createReviewTask(tx, { documentId: doc.id, referralId: referral.id, reasons });
       }
     },
   };

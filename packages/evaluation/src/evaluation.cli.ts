@@ -1,0 +1,78 @@
+// CLI: tsx packages/evaluation/src/evaluation.cli.ts eval|thresholds --data <file...> [options]
+import { pathToFileURL } from 'node:url';
+import { runEvalCommand, type EvalCommandArgs } from './evaluate.ts';
+import { runThresholdCommand, type ThresholdCommandArgs } from './thresholds.ts';
+
+export type ParsedEvaluationArgs = { command: 'eval'; args: EvalCommandArgs } | { command: 'thresholds'; args: ThresholdCommandArgs };
+
+function num(flag: string, v: string | undefined, integer = false): number {
+  const n = Number(v);
+  if (v === undefined || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new Error(`${flag} needs a${integer ? 'n integer' : ' number'}, got ${v}`);
+  return n;
+}
+
+/** Parses `eval` / `thresholds` arguments; the lead wires the same shapes into apps/cli. */
+export function parseEvaluationArgs(argv: string[]): ParsedEvaluationArgs {
+  const [command, ...rest] = argv;
+  if (command !== 'eval' && command !== 'thresholds') throw new Error('usage: eval|thresholds --data <file...> [options]');
+  const data: string[] = [];
+  const o: Record<string, string | undefined> = {};
+  let noRedFlags = false;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '--data') while (i + 1 < rest.length && !rest[i + 1]!.startsWith('--')) data.push(rest[++i]!);
+    else if (a === '--no-red-flags') noRedFlags = true;
+    else if (['--out', '--model', '--policy', '--red-flags', '--folds', '--seed', '--specialty-precision', '--emergent-undertriage', '--urgency-accuracy', '--max-emergent-review'].includes(a)) o[a] = rest[++i];
+    else throw new Error(`unknown argument: ${a}`);
+  }
+  if (!data.length) throw new Error('--data needs at least one file');
+  const common = {
+    data,
+    ...(o['--model'] !== undefined && { modelPath: o['--model'] }),
+    ...(noRedFlags ? { redFlagsPath: null } : o['--red-flags'] !== undefined ? { redFlagsPath: o['--red-flags'] } : {}),
+    ...(o['--folds'] !== undefined && { folds: num('--folds', o['--folds'], true) }),
+    ...(o['--seed'] !== undefined && { seed: num('--seed', o['--seed'], true) }),
+  };
+  if (command === 'eval') {
+    if (!o['--out']) throw new Error('--out <dir> is required');
+    return { command, args: { ...common, out: o['--out'], ...(o['--policy'] !== undefined && { policyPath: o['--policy'] }) } };
+  }
+  if (!o['--policy']) throw new Error('--policy <path> is required');
+  return {
+    command,
+    args: {
+      ...common,
+      policyPath: o['--policy'],
+      specialtyPrecision: num('--specialty-precision', o['--specialty-precision']),
+      emergentUndertriage: num('--emergent-undertriage', o['--emergent-undertriage']),
+      ...(o['--urgency-accuracy'] !== undefined && { urgencyAccuracy: num('--urgency-accuracy', o['--urgency-accuracy']) }),
+      ...(o['--max-emergent-review'] !== undefined && { maxEmergentReview: num('--max-emergent-review', o['--max-emergent-review']) }),
+      ...(o['--out'] !== undefined && { out: o['--out'] }),
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const parsed = parseEvaluationArgs(process.argv.slice(2));
+  const onProgress = (m: string) => console.error(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${m}`);
+  if (parsed.command === 'eval') {
+    const r = await runEvalCommand({ ...parsed.args, onProgress });
+    console.log(`wrote ${parsed.args.out}/report.md and report.html in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    for (const [k, v] of Object.entries(r.metrics)) if (!k.startsWith('by.')) console.log(`  ${k.padEnd(36)} ${v.toFixed(4)}`);
+  } else {
+    const r = await runThresholdCommand({ ...parsed.args, onProgress });
+    console.log(`wrote ${r.path} (${r.version}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`  thresholds ${JSON.stringify(r.thresholds)}  coverage ${r.coverage.toFixed(4)}`);
+    for (const [k, v] of Object.entries(r.achieved)) console.log(`  ${k.padEnd(36)} ${v.toFixed(4)}`);
+    for (const n of r.notes) console.log(`  note: ${n}`);
+  }
+}
+
+// Run only when executed directly, so the parser can be imported by tests.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
