@@ -24,6 +24,8 @@ export type ApiDeps = {
   registry: Registry;
   maxUploadBytes: number;
   reviewLeaseMs: number;
+  /** Serve HTTPS directly; otherwise run behind a TLS-terminating proxy. */
+  https?: { cert: Buffer; key: Buffer } | undefined;
 };
 
 declare module 'fastify' {
@@ -40,6 +42,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     loggerInstance: deps.log.child({ component: 'api' }),
     bodyLimit: deps.maxUploadBytes,
     trustProxy: true,
+    ...(deps.https ? { https: deps.https } : {}),
   }) as unknown as FastifyInstance;
   app.decorateRequest('principal', null);
   const routeKeys: string[] = [];

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig, publicUrl } from '@triage/config';
 import { STAGES, stageName, role as roleSchema, type StageName } from '@triage/contracts';
 import { createToken, listUnknownEmails, migrate, openDb, revokeToken, verifyAuditChain } from '@triage/db';
 import { listFailures, replayDocument, replayFailures } from '@triage/api';
-import { openRuntime } from './runtime.ts';
+import { dbTls, openRuntime } from './runtime.ts';
 import { createRegistry, installEarlySignalHandlers, onShutdown, startApi, startWorkers } from './serve.ts';
 import { RedisUnavailableError } from './embedded-redis.ts';
 import { RedisPolicyError } from '@triage/queue';
@@ -69,8 +69,8 @@ async function main(argv: string[]): Promise<number> {
       return -1;
     }
     case 'migrate': {
-      const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite` });
-      await migrate(h, config.DATABASE_URL);
+      const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite`, tls: dbTls(config) });
+      await migrate(h, config.DATABASE_URL, dbTls(config));
       await h.close();
       console.error('migrations applied');
       return 0;
@@ -79,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
       return tokenCommand(config, rest);
     case 'audit': {
       if (rest[0] !== 'verify') throw new ConfigError('usage: triage audit verify');
-      const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite` });
+      const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite`, tls: dbTls(config) });
       const v = await verifyAuditChain(h.db);
       await h.close();
       console.log(JSON.stringify(v));
@@ -88,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'failures': {
       const { values } = parseArgs({ args: rest, options: { reason: { type: 'string' }, stage: { type: 'string' }, json: { type: 'boolean' } } });
-      const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite` });
+      const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite`, tls: dbTls(config) });
       const rows = await listFailures(h.db, { reason: values.reason, stage: values.stage });
       const unknown = await listUnknownEmails(h.db);
       await h.close();
@@ -139,9 +139,9 @@ async function tokenCommand(config: ReturnType<typeof loadConfig>, args: string[
     args: rest,
     options: { role: { type: 'string' }, name: { type: 'string' }, id: { type: 'string' }, 'expires-days': { type: 'string' } },
   });
-  const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite` });
+  const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite`, tls: dbTls(config) });
   try {
-    await migrate(h, config.DATABASE_URL);
+    await migrate(h, config.DATABASE_URL, dbTls(config));
     if (sub === 'create') {
       const role = roleSchema.parse(values.role);
       if (!values.name) throw new ConfigError('--name is required');

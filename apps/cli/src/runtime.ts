@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import pino, { type Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import type { Config } from '@triage/config';
-import { migrate, openDb, type DbHandle } from '@triage/db';
+import { migrate, openDb, type DbHandle, type DbTls } from '@triage/db';
 import { assertNoEviction, createRedis, createStageQueues, type StageQueues } from '@triage/queue';
 import { loadPolicy, loadRedFlags, type RedFlagRules, type RoutingPolicy } from '@triage/routing';
 import { createFsBlobStore, type BlobStore } from '@triage/storage';
@@ -30,10 +31,15 @@ export function createLogger(config: Config, name: string): Logger {
   return pino({ name, level: config.LOG_LEVEL, redact: { paths: REDACT, censor: '[redacted]' } });
 }
 
+export function dbTls(config: Config): DbTls {
+  return { mode: config.DATABASE_SSL, ca: config.DATABASE_CA_FILE ? readFileSync(config.DATABASE_CA_FILE, 'utf8') : undefined };
+}
+
 export async function openRuntime(config: Config, name: string, opts: { embeddedRedis: boolean }): Promise<Runtime> {
   const log = createLogger(config, name);
-  const dbh = await openDb({ url: config.DATABASE_URL, embeddedDir: join(config.DATA_DIR, 'pglite') });
-  await migrate(dbh, config.DATABASE_URL);
+  const tls = dbTls(config);
+  const dbh = await openDb({ url: config.DATABASE_URL, embeddedDir: join(config.DATA_DIR, 'pglite'), tls });
+  await migrate(dbh, config.DATABASE_URL, tls);
   const redis = await ensureRedis(config.REDIS_URL, opts.embeddedRedis);
   const children: ChildProcess[] = redis.child ? [redis.child] : [];
   if (redis.child) log.info({ url: redis.url }, 'started an embedded redis-server (nothing kept on disk)');

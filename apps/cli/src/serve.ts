@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Registry, collectDefaultMetrics } from 'prom-client';
@@ -36,6 +37,10 @@ export async function startApi(rt: Runtime, registry: Registry) {
     registry,
     maxUploadBytes: rt.config.MAX_UPLOAD_BYTES,
     reviewLeaseMs: rt.config.REVIEW_LEASE_MS,
+    https:
+      rt.config.TLS_CERT_FILE && rt.config.TLS_KEY_FILE
+        ? { cert: readFileSync(rt.config.TLS_CERT_FILE), key: readFileSync(rt.config.TLS_KEY_FILE) }
+        : undefined,
   });
   const address = await app.listen({ host: rt.config.HOST, port: rt.config.PORT });
   return { app, address };
@@ -44,7 +49,7 @@ export async function startApi(rt: Runtime, registry: Registry) {
 export function startWorkers(rt: Runtime, registry: Registry, stages: readonly StageName[], concurrency: number): WorkerHost & { stopAll(): Promise<void> } {
   const c = rt.config;
   let engine: OcrEngine | undefined;
-  const mailer = c.SMTP_URL ? createSmtpMailer(c.SMTP_URL) : createFileMailer(join(c.DATA_DIR, 'mail'));
+  const mailer = c.SMTP_URL ? createSmtpMailer(c.SMTP_URL, { requireTLS: c.SMTP_REQUIRE_TLS }) : createFileMailer(join(c.DATA_DIR, 'mail'));
   const handlers = createHandlers({
     db: rt.dbh.db,
     blobs: rt.blobs,

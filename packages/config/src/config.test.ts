@@ -17,4 +17,19 @@ describe('config', () => {
       expect((e as Error).message).toMatch(/DATABASE_URL/);
     }
   });
+
+  it('refuses insecure transport in production and accepts the secure set', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/triage', SMTP_URL: 'smtp://mail' })).toThrow(
+      /DATABASE_SSL[\s\S]*SMTP_REQUIRE_TLS[\s\S]*TLS_CERT_FILE/,
+    );
+    const ok = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/triage',
+      DATABASE_SSL: 'verify-full',
+      SMTP_URL: 'smtp://mail',
+      SMTP_REQUIRE_TLS: 'true',
+      BEHIND_TLS_PROXY: 'true',
+    });
+    expect(ok.SMTP_REQUIRE_TLS).toBe(true);
+  });
 });

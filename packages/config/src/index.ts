@@ -46,6 +46,16 @@ export const configSchema = z.object({
   /** An email left `sending` this long (its sender died mid-send) is marked `unknown` for an operator. */
   OUTBOX_UNKNOWN_AFTER_MS: int(5 * 60_000),
   WORKER_ID: z.string().optional(),
+  /** Postgres TLS: verify-full checks the server certificate and host name against DATABASE_CA_FILE. */
+  DATABASE_SSL: z.enum(['disable', 'require', 'verify-full']).default('disable'),
+  DATABASE_CA_FILE: z.string().optional(),
+  /** Refuse to send mail unless the SMTP connection upgrades to TLS (STARTTLS) or is smtps://. */
+  SMTP_REQUIRE_TLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** HTTPS served by the API itself… */
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
+  /** …or plain HTTP behind a TLS-terminating proxy on a private network (see SECURITY.md). */
+  BEHIND_TLS_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -59,7 +69,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
+  const unsafe = productionProblems(r.data);
+  if (unsafe.length) throw new ConfigError(`refusing insecure settings in production:\n${unsafe.map((u) => `  ${u}`).join('\n')}`);
   return r.data;
+}
+
+/** Production refuses the insecure fallbacks that are convenient on a laptop. */
+export function productionProblems(c: Config): string[] {
+  if (c.NODE_ENV !== 'production') return [];
+  const out: string[] = [];
+  if (!c.DATABASE_URL) out.push('DATABASE_URL: the embedded database is for development only');
+  else if (c.DATABASE_SSL !== 'verify-full') out.push('DATABASE_SSL: must be verify-full');
+  if (!c.SMTP_URL) out.push('SMTP_URL: mail to files is for development only');
+  else if (!c.SMTP_URL.startsWith('smtps://') && !c.SMTP_REQUIRE_TLS) out.push('SMTP_REQUIRE_TLS: must be true (or use smtps://)');
+  if (!(c.TLS_CERT_FILE && c.TLS_KEY_FILE) && !c.BEHIND_TLS_PROXY) out.push('TLS_CERT_FILE/TLS_KEY_FILE: serve HTTPS, or set BEHIND_TLS_PROXY=true behind a TLS-terminating proxy');
+  return out;
 }
 
 export function publicUrl(c: Config): string {

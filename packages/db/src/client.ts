@@ -16,9 +16,12 @@ export type DbHandle = { db: Db; kind: 'postgres' | 'pglite'; close(): Promise<v
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../drizzle', import.meta.url));
 const MIGRATION_LOCK = 7_362_001;
 
+export type DbTls = { mode: 'disable' | 'require' | 'verify-full'; ca?: string | undefined };
+
 export type OpenDbOptions = {
   /** postgres:// URL; absent means the embedded PGlite database under `embeddedDir`. */
   url?: string | undefined;
+  tls?: DbTls;
   embeddedDir?: string | undefined;
   poolSize?: number;
 };
@@ -27,7 +30,7 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
   if (opts.url) {
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
-    const client = postgres(opts.url, { max: opts.poolSize ?? 10, onnotice: () => {}, connect_timeout: 10 });
+    const client = postgres(opts.url, { max: opts.poolSize ?? 10, onnotice: () => {}, connect_timeout: 10, ssl: sslOption(opts.tls) });
     const db = drizzle(client, { schema }) as unknown as Db;
     return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
   }
@@ -40,8 +43,15 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
   return { db, kind: 'pglite', close: () => client.close() };
 }
 
+/** verify-full: the server certificate must chain to the CA and match the host name. */
+function sslOption(tls: DbTls | undefined) {
+  if (!tls || tls.mode === 'disable') return false;
+  if (tls.mode === 'require') return 'require' as const;
+  return { rejectUnauthorized: true, ...(tls.ca ? { ca: tls.ca } : {}) };
+}
+
 /** Applies drizzle/ migrations; an advisory lock keeps concurrent starters from racing. */
-export async function migrate(handle: DbHandle, url?: string): Promise<void> {
+export async function migrate(handle: DbHandle, url?: string, tls?: DbTls): Promise<void> {
   if (handle.kind === 'pglite') {
     const { migrate: m } = await import('drizzle-orm/pglite/migrator');
     await m(handle.db as never, { migrationsFolder: MIGRATIONS_DIR });
@@ -51,7 +61,7 @@ export async function migrate(handle: DbHandle, url?: string): Promise<void> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate: m } = await import('drizzle-orm/postgres-js/migrator');
-  const single = postgres(url, { max: 1, onnotice: () => {} });
+  const single = postgres(url, { max: 1, onnotice: () => {}, ssl: sslOption(tls) });
   try {
     await single`select pg_advisory_lock(${MIGRATION_LOCK})`;
     await m(drizzle(single), { migrationsFolder: MIGRATIONS_DIR });

@@ -5,8 +5,9 @@ import nodemailer from 'nodemailer';
 export type Email = { from: string; to: string; subject: string; text: string; messageId: string };
 export type Mailer = { send(email: Email): Promise<{ messageId: string }>; close(): void };
 
-export function createSmtpMailer(url: string): Mailer {
-  const transport = nodemailer.createTransport(url, { pool: true, maxConnections: 5 } as never);
+export function createSmtpMailer(url: string, opts: { requireTLS?: boolean } = {}): Mailer {
+  // requireTLS: STARTTLS must succeed or nothing is sent (no silent plaintext fallback).
+  const transport = nodemailer.createTransport(url, { pool: true, maxConnections: 5, requireTLS: opts.requireTLS ?? false } as never);
   return {
     async send(email) {
       const info = await transport.sendMail(email);
