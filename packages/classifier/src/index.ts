@@ -8,3 +8,4 @@ export { URGENCIES, ktasToUrgency, parseTrainingJsonl, readTrainingFiles, traini
 export { DEFAULT_MODEL_PATH, loadModel, modelFromArtifact, parseArtifact } from './model.ts';
 export { trainModel } from './train.ts';
 export { runTrainCommand } from './train-command.ts';
+export { createRng, shuffleInPlace, type Rng } from './prng.ts';

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  createRng,
   DEFAULT_MODEL_PATH,
   loadModel,
   modelFromArtifact,
@@ -28,21 +29,9 @@ function strip(p: TriagePrediction): TriagePrediction {
   return { urgency: p.urgency, specialty: p.specialty };
 }
 
-// mulberry32, as in the classifier: fold splits must be reproducible from the seed alone.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Stratified by source and label: shuffle, stable-sort by stratum, deal round-robin. */
 export function assignFolds(records: TrainingRecord[], folds: number, seed: number): number[] {
-  const random = rng(seed);
+  const random = createRng(seed);
   const order = records.map((_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
