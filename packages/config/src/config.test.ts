@@ -29,7 +29,29 @@ describe('config', () => {
       SMTP_URL: 'smtp://mail',
       SMTP_REQUIRE_TLS: 'true',
       BEHIND_TLS_PROXY: 'true',
+      TRIAGE_ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
     });
     expect(ok.SMTP_REQUIRE_TLS).toBe(true);
+  });
+
+  it('requires the encryption key in production and never echoes a malformed one', () => {
+    const secure = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/triage',
+      DATABASE_SSL: 'verify-full',
+      SMTP_URL: 'smtps://mail',
+      BEHIND_TLS_PROXY: 'true',
+    };
+    expect(() => loadConfig(secure)).toThrow(/TRIAGE_ENCRYPTION_KEY: required/);
+    const bad = 'k1:c2VjcmV0LXRvby1zaG9ydA==';
+    try {
+      loadConfig({ TRIAGE_ENCRYPTION_KEY: bad });
+      expect.unreachable('a short key must be refused');
+    } catch (e) {
+      expect((e as Error).message).toMatch(/TRIAGE_ENCRYPTION_KEY/);
+      expect((e as Error).message).not.toContain('c2VjcmV0');
+    }
+    const two = `k2:${Buffer.alloc(32, 2).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}`;
+    expect(loadConfig({ TRIAGE_ENCRYPTION_KEY: two }).TRIAGE_ENCRYPTION_KEY).toBe(two);
   });
 });

@@ -4,6 +4,8 @@ import { z } from 'zod';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
+const KEYRING = /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=)*$/;
+
 const int = (def: number) => z.coerce.number().int().positive().default(def);
 
 /** Every setting of every process, parsed once in main (never at import time). */
@@ -56,6 +58,14 @@ export const configSchema = z.object({
   TLS_KEY_FILE: z.string().optional(),
   /** …or plain HTTP behind a TLS-terminating proxy on a private network (see SECURITY.md). */
   BEHIND_TLS_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /**
+   * AES-256-GCM keyring `id:<base64 32 bytes>[,id:<key>…]`: the first encrypts, all decrypt. Absent outside
+   * production: a development key generated once under DATA_DIR.
+   */
+  TRIAGE_ENCRYPTION_KEY: z
+    .string()
+    .regex(KEYRING, 'must be id:<base64 of 32 bytes>[,id:<key>…] (`triage keys generate` prints one)')
+    .optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -82,6 +92,7 @@ export function productionProblems(c: Config): string[] {
   else if (c.DATABASE_SSL !== 'verify-full') out.push('DATABASE_SSL: must be verify-full');
   if (!c.SMTP_URL) out.push('SMTP_URL: mail to files is for development only');
   else if (!c.SMTP_URL.startsWith('smtps://') && !c.SMTP_REQUIRE_TLS) out.push('SMTP_REQUIRE_TLS: must be true (or use smtps://)');
+  if (!c.TRIAGE_ENCRYPTION_KEY) out.push('TRIAGE_ENCRYPTION_KEY: required (the generated key is for development only)');
   if (!(c.TLS_CERT_FILE && c.TLS_KEY_FILE) && !c.BEHIND_TLS_PROXY) out.push('TLS_CERT_FILE/TLS_KEY_FILE: serve HTTPS, or set BEHIND_TLS_PROXY=true behind a TLS-terminating proxy');
   return out;
 }

@@ -3,3 +3,4 @@ export * from './test-redis.ts';
 export * from './test-smtp.ts';
 export * from './wait.ts';
 export * from './stage-env.ts';
+export * from './test-keyring.ts';

@@ -1,0 +1,2 @@
+export * from './cipher.ts';
+export * from './keyring.ts';
