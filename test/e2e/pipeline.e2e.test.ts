@@ -59,7 +59,7 @@ describe('pipeline end to end', () => {
     expect(doc.triage).toMatchObject({ decision: 'auto', modelVersion: expect.any(String), policyVersion: expect.stringContaining('e2e') });
     expect(['emergent', 'urgent', 'routine']).toContain(doc.triage.urgency.label);
     expect(succeededStages(await provenance(doc.id))).toEqual(['extract', 'classify', 'persist', 'notify']);
-    const pages = await getPages(sys.rt.dbh.db, doc.id);
+    const pages = await getPages(sys.rt.dbh.db, doc.id, sys.rt.keyring);
     expect(pages.map((p) => p.source)).toEqual(['text-layer']);
     const [referral] = await sys.rt.dbh.db.select().from(schema.referrals).where(eq(schema.referrals.documentId, doc.id));
     const mails = sys.smtp.messages.filter((m) => m.to.includes(referral!.teamEmail!));
@@ -73,7 +73,7 @@ describe('pipeline end to end', () => {
     const r = await upload(pdf, 'application/pdf');
     const doc = await terminal(r.body.id as string);
     expect(doc.status).toBe('routed');
-    const pages = await getPages(sys.rt.dbh.db, doc.id);
+    const pages = await getPages(sys.rt.dbh.db, doc.id, sys.rt.keyring);
     expect(pages).toHaveLength(1);
     expect(pages[0]).toMatchObject({ source: 'ocr', rotation: 0 });
     expect(pages[0]!.ocrConfidence).toBeGreaterThan(50);
@@ -86,7 +86,7 @@ describe('pipeline end to end', () => {
     const r = await upload(png, 'image/png');
     const doc = await terminal(r.body.id as string);
     expect(doc.status).toBe('routed');
-    const [page] = await getPages(sys.rt.dbh.db, doc.id);
+    const [page] = await getPages(sys.rt.dbh.db, doc.id, sys.rt.keyring);
     expect(page?.rotation).not.toBe(0);
     expect(page?.text.toLowerCase()).toContain('flank pain');
   });
@@ -95,7 +95,7 @@ describe('pipeline end to end', () => {
     const r = await upload(URO_LETTER, 'text/plain');
     const doc = await terminal(r.body.id as string);
     expect(doc.status).toBe('routed');
-    const pages = await getPages(sys.rt.dbh.db, doc.id);
+    const pages = await getPages(sys.rt.dbh.db, doc.id, sys.rt.keyring);
     expect(pages.map((p) => p.source)).toEqual(['plain']);
     for (const m of sys.smtp.messages) expect(m.raw).not.toContain(CANARY_NAME.split(' ')[1]);
   });

@@ -6,7 +6,8 @@ import type { Registry } from 'prom-client';
 import { findPrincipal, recordAudit, type Db, type Principal } from '@triage/db';
 import type { StageQueues } from '@triage/queue';
 import type { RoutingPolicy } from '@triage/routing';
-import type { BlobStore } from '@triage/storage';
+import type { Keyring } from '@triage/crypto';
+import type { SealedBlobStore } from '@triage/storage';
 import { accessPolicy, routeKey } from './access-policy.ts';
 import { ApiError, sendError } from './errors.ts';
 import { documentRoutes } from './routes/documents.routes.ts';
@@ -18,7 +19,9 @@ export type ApiDeps = {
   db: Db;
   redis: Redis;
   queues: StageQueues;
-  blobs: BlobStore;
+  blobs: SealedBlobStore;
+  /** Opens and seals page text, external ids and review notes (originals go through `blobs`). */
+  keyring: Keyring;
   policy: RoutingPolicy;
   log: Logger;
   registry: Registry;

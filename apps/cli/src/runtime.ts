@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import type { Keyring } from '@triage/crypto';
 import type { Redis } from 'ioredis';
 import type { Config } from '@triage/config';
 import { migrate, openDb, type DbHandle, type DbTls } from '@triage/db';
 import { assertNoEviction, createRedis, createStageQueues, type StageQueues } from '@triage/queue';
 import { loadPolicy, loadRedFlags, type RedFlagRules, type RoutingPolicy } from '@triage/routing';
-import { createFsBlobStore, type BlobStore } from '@triage/storage';
+import { createFsBlobStore, createSealedBlobStore, type BlobStore, type SealedBlobStore } from '@triage/storage';
 import { ensureRedis } from './embedded-redis.ts';
+import { resolveKeyring } from './keyring.ts';
 
 export type Runtime = {
   config: Config;
@@ -17,7 +19,11 @@ export type Runtime = {
   redisUrl: string;
   producer: Redis;
   queues: StageQueues;
-  blobs: BlobStore;
+  /** Originals, sealed with `keyring` and bound to their document row. */
+  blobs: SealedBlobStore;
+  /** The store under `blobs`, holding ciphertext only (key rotation reads it). */
+  rawBlobs: BlobStore;
+  keyring: Keyring;
   policy: RoutingPolicy;
   redFlags: RedFlagRules | null;
   workerConnection(): Redis;
@@ -27,16 +33,24 @@ export type Runtime = {
 /** Redaction is the backstop, not the control: code logs ids only. */
 const REDACT = ['req.headers.authorization', 'req.headers.cookie', '*.text', '*.body', '*.token', '*.password'];
 
-export function createLogger(config: Config, name: string): Logger {
-  return pino({ name, level: config.LOG_LEVEL, redact: { paths: REDACT, censor: '[redacted]' } });
+/** `destination`: where lines go (stdout by default); a test passes a stream to read every line back. */
+export function createLogger(config: Config, name: string, destination?: DestinationStream): Logger {
+  const opts = { name, level: config.LOG_LEVEL, redact: { paths: REDACT, censor: '[redacted]' } };
+  return destination ? pino(opts, destination) : pino(opts);
 }
 
 export function dbTls(config: Config): DbTls {
   return { mode: config.DATABASE_SSL, ca: config.DATABASE_CA_FILE ? readFileSync(config.DATABASE_CA_FILE, 'utf8') : undefined };
 }
 
-export async function openRuntime(config: Config, name: string, opts: { embeddedRedis: boolean }): Promise<Runtime> {
-  const log = createLogger(config, name);
+export async function openRuntime(
+  config: Config,
+  name: string,
+  opts: { embeddedRedis: boolean; logDestination?: DestinationStream },
+): Promise<Runtime> {
+  const log = createLogger(config, name, opts.logDestination);
+  const keyring = resolveKeyring(config, log);
+  const rawBlobs = createFsBlobStore(join(config.DATA_DIR, 'blobs'));
   const tls = dbTls(config);
   const dbh = await openDb({ url: config.DATABASE_URL, embeddedDir: join(config.DATA_DIR, 'pglite'), tls });
   await migrate(dbh, config.DATABASE_URL, tls);
@@ -55,7 +69,9 @@ export async function openRuntime(config: Config, name: string, opts: { embedded
     redisUrl: redis.url,
     producer,
     queues,
-    blobs: createFsBlobStore(join(config.DATA_DIR, 'blobs')),
+    blobs: createSealedBlobStore(rawBlobs, keyring),
+    rawBlobs,
+    keyring,
     policy: loadPolicy(config.ROUTING_POLICY),
     redFlags: config.RED_FLAGS === 'off' ? null : loadRedFlags(config.RED_FLAGS),
     workerConnection() {

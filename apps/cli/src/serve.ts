@@ -32,6 +32,7 @@ export async function startApi(rt: Runtime, registry: Registry) {
     redis: rt.producer,
     queues: rt.queues,
     blobs: rt.blobs,
+    keyring: rt.keyring,
     policy: rt.policy,
     log: rt.log,
     registry,
@@ -53,6 +54,7 @@ export function startWorkers(rt: Runtime, registry: Registry, stages: readonly S
   const handlers = createHandlers({
     db: rt.dbh.db,
     blobs: rt.blobs,
+    keyring: rt.keyring,
     limits: { maxPages: c.MAX_PAGES, minTextChars: c.MIN_TEXT_CHARS, timeoutMs: c.PARSE_TIMEOUT_MS, maxMemoryMb: c.PARSE_MEMORY_MB },
     render: { dpi: c.OCR_DPI, timeoutMs: c.PARSE_TIMEOUT_MS, maxMemoryMb: c.PARSE_MEMORY_MB, maxPixels: 60_000_000 },
     ocrEngine: () => {

@@ -39,6 +39,8 @@ export function classifyError(e: unknown): ClassifiedError {
   }
   if (err.name === 'ZodError') return { class: 'permanent', reason: 'bad_payload', name: err.name, message };
   if (err.name === 'BlobNotFoundError') return { class: 'permanent', reason: 'missing_original', name: err.name, message };
+  // Wrong or missing key, or a ciphertext that is not this row's: retrying cannot help; replay after fixing the keyring.
+  if (err.name === 'DecryptError') return { class: 'permanent', reason: 'undecryptable', name: err.name, message };
   // Everything else (connection errors, bugs) is retried; exhausting retries fails with retries_exhausted.
   return { class: 'transient', reason: 'internal', name: err.name, message };
 }

@@ -2,7 +2,8 @@ import type { TriageModel } from '@triage/classifier';
 import type { ExtractLimits, OcrEngine } from '@triage/documents';
 import type { Db } from '@triage/db';
 import type { RedFlagRules, RoutingPolicy } from '@triage/routing';
-import type { BlobStore } from '@triage/storage';
+import type { Keyring } from '@triage/crypto';
+import type { SealedBlobStore } from '@triage/storage';
 import type { HandlerCatalog } from './stage-handler.ts';
 import { createExtractHandler } from './stages/extract/extract.handler.ts';
 import { createOcrHandler } from './stages/ocr/ocr.handler.ts';
@@ -13,7 +14,8 @@ import type { Mailer } from './stages/notify/mailer.ts';
 
 export type HandlerDeps = {
   db: Db;
-  blobs: BlobStore;
+  blobs: SealedBlobStore;
+  keyring: Keyring;
   limits: ExtractLimits;
   render: { dpi: number; timeoutMs: number; maxMemoryMb: number; maxPixels: number };
   /** Created lazily so a process that runs no OCR stage never starts tesseract workers. */
@@ -33,10 +35,10 @@ export function createHandlers(d: HandlerDeps): HandlerCatalog {
   let ocr: ReturnType<typeof createOcrHandler> | undefined;
   let classify: ReturnType<typeof createClassifyHandler> | undefined;
   return {
-    extract: createExtractHandler({ blobs: d.blobs, limits: d.limits }),
-    ocr: (ctx, doc) => (ocr ??= createOcrHandler({ db: d.db, blobs: d.blobs, engine: d.ocrEngine(), render: d.render }))(ctx, doc),
-    classify: (ctx, doc) => (classify ??= createClassifyHandler({ db: d.db, model: d.model() }))(ctx, doc),
-    persist: createPersistHandler({ db: d.db, policy: d.policy, redFlags: d.redFlags, ocrMinConfidence: d.ocrMinConfidence }),
+    extract: createExtractHandler({ blobs: d.blobs, keyring: d.keyring, limits: d.limits }),
+    ocr: (ctx, doc) => (ocr ??= createOcrHandler({ db: d.db, blobs: d.blobs, keyring: d.keyring, engine: d.ocrEngine(), render: d.render }))(ctx, doc),
+    classify: (ctx, doc) => (classify ??= createClassifyHandler({ db: d.db, model: d.model(), keyring: d.keyring }))(ctx, doc),
+    persist: createPersistHandler({ db: d.db, policy: d.policy, redFlags: d.redFlags, ocrMinConfidence: d.ocrMinConfidence, keyring: d.keyring }),
     notify: createNotifyHandler({ db: d.db, mailer: d.mailer, from: d.mailFrom, publicUrl: d.publicUrl }),
   };
 }

@@ -13,6 +13,7 @@ export const failureReason = z.enum([
   'retries_exhausted',
   'bad_payload',
   'missing_original',
+  'undecryptable',
   'poison',
   'internal',
 ]);

@@ -1,4 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
+import { binding, openText, sealText, type Keyring } from '@triage/crypto';
 import type { Db, Executor } from './client.ts';
 import { documents, pages } from './schema.ts';
 
@@ -6,7 +7,26 @@ export type DocumentRow = typeof documents.$inferSelect;
 export type NewDocument = Pick<
   typeof documents.$inferInsert,
   'source' | 'externalId' | 'idempotencyKey' | 'sha256' | 'kind' | 'byteSize' | 'storageKey' | 'createdBy'
->;
+> &
+  Partial<Pick<typeof documents.$inferInsert, 'id' | 'storageKeyId'>>;
+
+/** The row an upload would duplicate (same bytes from the same source, or the caller's idempotency key). */
+export async function findExistingDocument(
+  db: Executor,
+  doc: Pick<NewDocument, 'source' | 'sha256' | 'createdBy' | 'idempotencyKey'>,
+): Promise<DocumentRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(documents)
+    .where(
+      doc.idempotencyKey && doc.createdBy
+        ? sql`(${documents.source} = ${doc.source} and ${documents.sha256} = ${doc.sha256})
+              or (${documents.createdBy} = ${doc.createdBy} and ${documents.idempotencyKey} = ${doc.idempotencyKey})`
+        : and(eq(documents.source, doc.source), eq(documents.sha256, doc.sha256)),
+    )
+    .limit(1);
+  return row;
+}
 
 /**
  * Inserts the document unless the same bytes from the same source, or the same idempotency key
@@ -76,11 +96,12 @@ export async function startNewRun(db: Executor, id: string, stage: string): Prom
 export type PageRow = typeof pages.$inferSelect;
 export type NewPage = Omit<typeof pages.$inferInsert, 'updatedAt'>;
 
-export async function upsertPages(db: Executor, rows: NewPage[]): Promise<void> {
+/** Page text is sealed here, bound to (document, page): callers pass and get plaintext. */
+export async function upsertPages(db: Executor, rows: NewPage[], keyring: Keyring): Promise<void> {
   if (rows.length === 0) return;
   await db
     .insert(pages)
-    .values(rows)
+    .values(rows.map((r) => ({ ...r, text: sealText(keyring, r.text, binding.page(r.documentId, r.pageNo)) })))
     .onConflictDoUpdate({
       target: [pages.documentId, pages.pageNo],
       set: {
@@ -94,6 +115,8 @@ export async function upsertPages(db: Executor, rows: NewPage[]): Promise<void> 
     });
 }
 
-export async function getPages(db: Executor, documentId: string): Promise<PageRow[]> {
-  return db.select().from(pages).where(eq(pages.documentId, documentId)).orderBy(asc(pages.pageNo));
+/** Pages with their text opened; a DecryptError means a wrong key or a ciphertext not of this row. */
+export async function getPages(db: Executor, documentId: string, keyring: Keyring): Promise<PageRow[]> {
+  const rows = await db.select().from(pages).where(eq(pages.documentId, documentId)).orderBy(asc(pages.pageNo));
+  return rows.map((r) => ({ ...r, text: openText(keyring, r.text, binding.page(r.documentId, r.pageNo)) }));
 }

@@ -62,6 +62,7 @@ export async function beginAttempt(db: Executor, a: AttemptStart): Promise<Stage
     kind: r.kind as DocumentRow['kind'],
     byteSize: Number(r.byte_size),
     storageKey: String(r.storage_key),
+    storageKeyId: (r.storage_key_id as string | null) ?? null,
     // The first attempt moves a received document to processing in the same statement.
     status: (Number(r.started) > 0 ? 'processing' : r.status) as DocumentRow['status'],
     stage: String(r.stage),

@@ -44,12 +44,15 @@ export const documents = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     source: text('source').notNull(),
+    /** Sealed text (`tc1:…`, bound to this row): a sender's reference can identify the patient. */
     externalId: text('external_id'),
     idempotencyKey: text('idempotency_key'),
     sha256: text('sha256').notNull(),
     kind: documentKindEnum('kind').notNull(),
     byteSize: integer('byte_size').notNull(),
     storageKey: text('storage_key').notNull(),
+    /** Key id the original is sealed under (AES-256-GCM, bound to this row); null: a legacy plaintext original. */
+    storageKeyId: text('storage_key_id'),
     status: documentStatusEnum('status').notNull().default('received'),
     /** The stage the document is in (or last was in), for the reconciler and operators. */
     stage: text('stage').notNull().default('extract'),
@@ -117,6 +120,7 @@ export const pages = pgTable(
     pageNo: integer('page_no').notNull(),
     /** text-layer | plain | ocr | needs-ocr */
     source: text('source').notNull(),
+    /** Sealed (`tc1:<key id>:…`, bound to document and page); read and written through getPages/upsertPages. */
     text: text('text').notNull(),
     ocrConfidence: real('ocr_confidence'),
     rotation: integer('rotation'),
@@ -137,6 +141,7 @@ export const classifications = pgTable(
     specialty: text('specialty').notNull(),
     specialtyConfidence: real('specialty_confidence').notNull(),
     probabilities: jsonb('probabilities').notNull(),
+    /** Offsets and weights only ({head, start, end, weight}): the words themselves are read from the sealed text. */
     evidence: jsonb('evidence').notNull(),
     modelVersion: text('model_version').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
@@ -161,7 +166,7 @@ export const referrals = pgTable(
     team: text('team'),
     teamEmail: text('team_email'),
     reasons: jsonb('reasons').$type<string[]>().notNull(),
-    /** Red-flag rule hits with their offsets in the extracted text (evidence for the reviewer). */
+    /** Red-flag rule hits with their offsets in the extracted text (no matched words: those are document content). */
     redFlags: jsonb('red_flags').$type<unknown[]>().notNull().default([]),
     modelVersion: text('model_version').notNull(),
     policyVersion: text('policy_version').notNull(),

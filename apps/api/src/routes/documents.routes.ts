@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { idempotencyKey, intakeFields } from '@triage/contracts';
-import { getDocument, getReferralByDocument, latestClassification, listAttempts, type DocumentRow } from '@triage/db';
+import { binding, openText } from '@triage/crypto';
+import { joinPageTexts } from '@triage/contracts';
+import { getDocument, getPages, getReferralByDocument, latestClassification, listAttempts, type DocumentRow } from '@triage/db';
 import { ApiError } from '../errors.ts';
 import { audit, requirePrincipal, type ApiDeps } from '../server.ts';
 import { acceptDocument, type IntakeInput } from '../services/intake.service.ts';
@@ -30,12 +32,14 @@ export function documentRoutes(deps: ApiDeps) {
         getReferralByDocument(deps.db, doc.id),
         latestClassification(deps.db, doc.id),
       ]);
+      // Evidence and red flags are stored as offsets; their words come from the sealed page text.
+      const text = referral ? joinPageTexts((await getPages(deps.db, doc.id, deps.keyring)).map((p) => p.text)) : '';
       return {
         id: doc.id,
         status: doc.status,
         kind: doc.kind,
         source: doc.source,
-        externalId: doc.externalId,
+        externalId: doc.externalId ? openText(deps.keyring, doc.externalId, binding.externalId(doc.id)) : null,
         receivedAt: doc.receivedAt,
         completedAt: doc.completedAt,
         triage: referral
@@ -46,8 +50,8 @@ export function documentRoutes(deps: ApiDeps) {
               reasons: referral.reasons,
               team: referral.team,
               decidedBy: referral.decidedBy.startsWith('reviewer:') ? 'reviewer' : 'model',
-              evidence: classification?.evidence ?? [],
-              redFlags: referral.redFlags,
+              evidence: withTerms(classification?.evidence, text),
+              redFlags: withTerms(referral.redFlags, text),
               modelVersion: referral.modelVersion,
               policyVersion: referral.policyVersion,
             }
@@ -87,6 +91,12 @@ export function documentRoutes(deps: ApiDeps) {
       };
     });
   };
+}
+
+type Span = { start: number; end: number };
+function withTerms(items: unknown, text: string): unknown[] {
+  if (!Array.isArray(items)) return [];
+  return items.map((i: Span) => ({ ...i, term: text.slice(i.start, i.end) }));
 }
 
 /** Intake tokens see only their own uploads; anything else looks like it does not exist. */

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { binding, sealText } from '@triage/crypto';
 import { reviewDecision } from '@triage/contracts';
 import { claimReviewTask, closeReviewTask, getReviewTask, listReviewTasks, startNewRun } from '@triage/db';
 import { ApiError } from '../errors.ts';
@@ -40,7 +41,9 @@ export function reviewRoutes(deps: ApiDeps) {
       if (!task) throw new ApiError(404, 'not_found', 'no such review task');
       // Closing the task and starting the resume pass commit together: a decision is never half-applied.
       const run = await deps.db.transaction(async (tx) => {
-        const closed = await closeReviewTask(tx, id, principal.tokenId, decision);
+        // The note is free text about a patient: sealed, bound to this task.
+        const stored = decision.note === undefined ? decision : { ...decision, note: sealText(deps.keyring, decision.note, binding.reviewNote(id)) };
+        const closed = await closeReviewTask(tx, id, principal.tokenId, stored);
         if (!closed) return null;
         return startNewRun(tx, task.documentId, 'persist');
       });

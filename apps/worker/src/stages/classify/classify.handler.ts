@@ -1,15 +1,16 @@
 import { joinPageTexts } from '@triage/contracts';
 import type { TriageModel } from '@triage/classifier';
+import type { Keyring } from '@triage/crypto';
 import { getPages, insertClassification, type Db } from '@triage/db';
 import { PermanentError } from '../../errors.ts';
 import type { StageHandler } from '../../stage-handler.ts';
 import { digestOf } from '../digest.ts';
 
-export type ClassifyDeps = { db: Db; model: TriageModel };
+export type ClassifyDeps = { db: Db; model: TriageModel; keyring: Keyring };
 
 export function createClassifyHandler(deps: ClassifyDeps): StageHandler<'classify'> {
   return async (ctx, doc) => {
-    const pages = await getPages(deps.db, doc.id);
+    const pages = await getPages(deps.db, doc.id, deps.keyring);
     const text = joinPageTexts(pages.map((p) => p.text));
     if (text.replace(/\s/g, '').length < 3) throw new PermanentError('no_text', 'no readable text on any page');
     const p = deps.model.predict(text);
@@ -28,7 +29,8 @@ export function createClassifyHandler(deps: ClassifyDeps): StageHandler<'classif
           specialty: p.specialty.label,
           specialtyConfidence: p.specialty.confidence,
           probabilities,
-          evidence: p.evidence,
+          // Offsets, not words: a term can be a patient's name; readers slice it from the sealed text.
+          evidence: p.evidence.map(({ head, start, end, weight }) => ({ head, start, end, weight })),
           modelVersion: p.modelVersion,
         }),
     };

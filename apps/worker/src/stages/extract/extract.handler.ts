@@ -1,16 +1,17 @@
 import { extractPages, type ExtractLimits } from '@triage/documents';
 import { upsertPages } from '@triage/db';
-import type { BlobStore } from '@triage/storage';
+import { binding, type Keyring } from '@triage/crypto';
+import type { SealedBlobStore } from '@triage/storage';
 import type { StageHandler } from '../../stage-handler.ts';
 import { digestOf } from '../digest.ts';
 
-export type ExtractDeps = { blobs: BlobStore; limits: ExtractLimits; extract?: typeof extractPages };
+export type ExtractDeps = { blobs: SealedBlobStore; keyring: Keyring; limits: ExtractLimits; extract?: typeof extractPages };
 
 /** Text per page; pages without a usable text layer are marked for OCR, page by page. */
 export function createExtractHandler(deps: ExtractDeps): StageHandler<'extract'> {
   const extract = deps.extract ?? extractPages;
   return async (_ctx, doc) => {
-    const bytes = await deps.blobs.get(doc.storageKey);
+    const bytes = await deps.blobs.get(doc.storageKey, binding.original(doc.id));
     const pages = await extract(bytes, doc.kind, deps.limits);
     const ocrPages = pages.filter((p) => p.source === 'needs-ocr').length;
     return {
@@ -29,6 +30,7 @@ export function createExtractHandler(deps: ExtractDeps): StageHandler<'extract'>
             rotation: null,
             ocrEngine: null,
           })),
+          deps.keyring,
         ),
     };
   };

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { getDocument, insertClassification, insertDocument, listOutboxForReferral, getReferralByDocument, schema } from '@triage/db';
 import { eq } from 'drizzle-orm';
 import { parsePolicy } from '@triage/routing';
-import { createStageEnv, startTestSmtp, type StageEnv, type TestDb, type TestSmtp } from '@triage/testkit';
+import { createStageEnv, startTestSmtp, testKeyring, type StageEnv, type TestDb, type TestSmtp } from '@triage/testkit';
 import { runStage, type RunnerDeps } from '../../runner.ts';
 import { createPersistHandler } from '../persist/persist.handler.ts';
 import { createNotifyHandler } from './notify.handler.ts';
@@ -20,6 +20,7 @@ let tdb: TestDb;
 let smtp: TestSmtp;
 let mailer: Mailer;
 let deps: RunnerDeps;
+const keyring = testKeyring();
 
 beforeAll(async () => {
   env = await createStageEnv();
@@ -54,7 +55,7 @@ const job = (stage: string, id: string, attemptsMade = 0) => ({ id: `${id}|${sta
 describe('persist + notify', () => {
   it('routes a confident case and sends exactly one email, whatever the retries', async () => {
     const doc = await classifiedDoc(0.9, 0.9);
-    const persist = createPersistHandler({ db: tdb.db, policy, redFlags: null, ocrMinConfidence: 50 });
+    const persist = createPersistHandler({ db: tdb.db, policy, redFlags: null, ocrMinConfidence: 50, keyring });
     const notify = createNotifyHandler({ db: tdb.db, mailer, from: 'triage@example.org', publicUrl: 'http://triage.test' });
     expect((await runStage('persist', persist, job('persist', doc.id), deps)).status).toBe('succeeded');
     const referral = await getReferralByDocument(tdb.db, doc.id);
@@ -77,7 +78,7 @@ describe('persist + notify', () => {
 
   it('sends an unsure case to review instead of mail', async () => {
     const doc = await classifiedDoc(0.9, 0.3);
-    const persist = createPersistHandler({ db: tdb.db, policy, redFlags: null, ocrMinConfidence: 50 });
+    const persist = createPersistHandler({ db: tdb.db, policy, redFlags: null, ocrMinConfidence: 50, keyring });
     await runStage('persist', persist, job('persist', doc.id), deps);
     expect(await getDocument(tdb.db, doc.id)).toMatchObject({ status: 'needs_review' });
     const tasks = await tdb.db.select().from(schema.reviewTasks).where(eq(schema.reviewTasks.documentId, doc.id));
@@ -87,7 +88,7 @@ describe('persist + notify', () => {
 
   it('backs off while SMTP refuses and delivers once it is back', async () => {
     const doc = await classifiedDoc(0.95, 0.95);
-    const persist = createPersistHandler({ db: tdb.db, policy, redFlags: null, ocrMinConfidence: 50 });
+    const persist = createPersistHandler({ db: tdb.db, policy, redFlags: null, ocrMinConfidence: 50, keyring });
     const notify = createNotifyHandler({ db: tdb.db, mailer: createSmtpMailer(smtp.url), from: 'triage@example.org', publicUrl: 'http://t', retryDelayMs: 0 });
     await runStage('persist', persist, job('persist', doc.id), deps);
     smtp.refuse = true;

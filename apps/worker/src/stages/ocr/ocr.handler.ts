@@ -1,12 +1,14 @@
 import { renderPage, type OcrEngine } from '@triage/documents';
 import { getPages, upsertPages, type Db, type NewPage } from '@triage/db';
-import type { BlobStore } from '@triage/storage';
+import { binding, type Keyring } from '@triage/crypto';
+import type { SealedBlobStore } from '@triage/storage';
 import type { StageHandler } from '../../stage-handler.ts';
 import { digestOf } from '../digest.ts';
 
 export type OcrDeps = {
   db: Db;
-  blobs: BlobStore;
+  blobs: SealedBlobStore;
+  keyring: Keyring;
   engine: OcrEngine;
   render: { dpi: number; timeoutMs: number; maxMemoryMb: number; maxPixels: number };
 };
@@ -14,8 +16,8 @@ export type OcrDeps = {
 /** Renders each page that needs OCR (in an isolated thread) and reads it with the pooled engine. */
 export function createOcrHandler(deps: OcrDeps): StageHandler<'ocr'> {
   return async (ctx, doc) => {
-    const todo = (await getPages(deps.db, doc.id)).filter((p) => p.source === 'needs-ocr' || p.source === 'ocr');
-    const bytes = await deps.blobs.get(doc.storageKey);
+    const todo = (await getPages(deps.db, doc.id, deps.keyring)).filter((p) => p.source === 'needs-ocr' || p.source === 'ocr');
+    const bytes = await deps.blobs.get(doc.storageKey, binding.original(doc.id));
     const out: NewPage[] = [];
     for (const page of todo) {
       const png = await renderPage(bytes, doc.kind, page.pageNo, deps.render);
@@ -36,7 +38,7 @@ export function createOcrHandler(deps: OcrDeps): StageHandler<'ocr'> {
       outcome: { type: 'recognized', pages: out.length, meanConfidence: Math.round(mean * 10) / 10 },
       outputDigest: digestOf(out.map((p) => [p.pageNo, p.text])),
       detail: { engine: deps.engine.name, confidences: out.map((p) => p.ocrConfidence), rotations: out.map((p) => p.rotation) },
-      commit: (tx) => upsertPages(tx, out),
+      commit: (tx) => upsertPages(tx, out, deps.keyring),
     };
   };
 }

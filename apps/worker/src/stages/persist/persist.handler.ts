@@ -12,11 +12,12 @@ import {
   type DocumentRow,
   type ReferralRow,
 } from '@triage/db';
+import type { Keyring } from '@triage/crypto';
 import { decideWithRedFlags, type RedFlagRules, type RoutingPolicy } from '@triage/routing';
 import { PermanentError } from '../../errors.ts';
 import type { HandlerResult, StageHandler } from '../../stage-handler.ts';
 
-export type PersistDeps = { db: Db; policy: RoutingPolicy; redFlags: RedFlagRules | null; ocrMinConfidence: number };
+export type PersistDeps = { db: Db; policy: RoutingPolicy; redFlags: RedFlagRules | null; ocrMinConfidence: number; keyring: Keyring };
 
 export const ROUTED_EMAIL_KIND = 'referral_routed';
 
@@ -37,7 +38,7 @@ export function createPersistHandler(deps: PersistDeps): StageHandler<'persist'>
 }
 
 async function applyModel(deps: PersistDeps, doc: DocumentRow): Promise<HandlerResult<'persist'>> {
-  const [c, pages] = await Promise.all([latestClassification(deps.db, doc.id), getPages(deps.db, doc.id)]);
+  const [c, pages] = await Promise.all([latestClassification(deps.db, doc.id), getPages(deps.db, doc.id, deps.keyring)]);
   if (!c) throw new Error('no classification found for document');
   const lowConfidencePages = pages
     .filter((p) => p.source === 'ocr' && (p.ocrConfidence ?? 0) < deps.ocrMinConfidence)
@@ -75,7 +76,8 @@ async function applyModel(deps: PersistDeps, doc: DocumentRow): Promise<HandlerR
         team: team?.team ?? null,
         teamEmail: team?.email ?? null,
         reasons,
-        redFlags: routed.redFlags.hits,
+        // Offsets only: the matched words are document content, read back from the sealed text.
+        redFlags: routed.redFlags.hits.map(({ ruleId, action, start, end }) => ({ ruleId, action, start, end })),
         modelVersion: c.modelVersion,
         policyVersion,
         decidedBy: 'model',
@@ -96,7 +98,9 @@ async function applyReview(
   rawDecision: unknown,
   reviewer: string,
 ): Promise<HandlerResult<'persist'>> {
-  const decision = reviewDecision.parse(rawDecision);
+  // The note is sealed free text that persist never needs.
+  const { note: _sealedNote, ...rest } = (rawDecision ?? {}) as Record<string, unknown>;
+  const decision = reviewDecision.parse(rest);
   const decidedBy = `reviewer:${reviewer}`;
   const base = { outcome: { type: 'auto' as const, referralId: referral.id }, policyVersion: deps.policy.version, detail: { review: decision.action } };
   if (decision.action === 'reject') {
