@@ -3,7 +3,12 @@ import { ConfigError, loadConfig, publicUrl } from '@triage/config';
 import { STAGES, stageName, role as roleSchema, type StageName } from '@triage/contracts';
 import { createToken, listUnknownEmails, migrate, openDb, revokeToken, verifyAuditChain } from '@triage/db';
 import { listFailures, replayDocument, replayFailures } from '@triage/api';
-import { dbTls, openRuntime } from './runtime.ts';
+import { join } from 'node:path';
+import { generateKeyLine } from '@triage/crypto';
+import { createFsBlobStore, createSealedBlobStore } from '@triage/storage';
+import { createLogger, dbTls, openRuntime } from './runtime.ts';
+import { rotateKeys } from './key-rotation.ts';
+import { resolveKeyring } from './keyring.ts';
 import { createRegistry, installEarlySignalHandlers, onShutdown, startApi, startWorkers } from './serve.ts';
 import { RedisUnavailableError } from './embedded-redis.ts';
 import { RedisPolicyError } from '@triage/queue';
@@ -15,6 +20,8 @@ const USAGE = `usage: triage <command>
   migrate                                apply database migrations
   token create --role R --name NAME [--expires-days N]   print a new token (roles: intake, reviewer, admin, auditor)
   token revoke --id ID
+  keys generate [--id ID]                print a new key line for TRIAGE_ENCRYPTION_KEY (put it first to make it current)
+  keys rotate [--batch N]                re-encrypt everything not under the current key (resumable, audited)
   audit verify                           recompute the audit hash chain; names the first broken event
   failures [--reason R] [--stage S] [--json]
   replay <documentId> [--from-stage S]
@@ -33,6 +40,11 @@ async function main(argv: string[]): Promise<number> {
   }
   if (cmd === 'model') return modelCommand(rest);
   if (cmd === 'eval' || cmd === 'thresholds') return evaluationCommand([cmd, ...rest]);
+  if (cmd === 'keys' && rest[0] === 'generate') {
+    const { values } = parseArgs({ args: rest.slice(1), options: { id: { type: 'string' } } });
+    console.log(values.id ? generateKeyLine(values.id) : generateKeyLine());
+    return 0;
+  }
   const config = loadConfig(process.env);
   switch (cmd) {
     case 'start': {
@@ -77,6 +89,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'token':
       return tokenCommand(config, rest);
+    case 'keys':
+      return keysCommand(config, rest);
     case 'audit': {
       if (rest[0] !== 'verify') throw new ConfigError('usage: triage audit verify');
       const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite`, tls: dbTls(config) });
@@ -162,6 +176,28 @@ async function tokenCommand(config: ReturnType<typeof loadConfig>, args: string[
     }
     console.error(USAGE);
     return 2;
+  } finally {
+    await h.close();
+  }
+}
+
+async function keysCommand(config: ReturnType<typeof loadConfig>, args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'rotate') throw new ConfigError('usage: triage keys generate [--id ID] | triage keys rotate [--batch N]');
+  const { values } = parseArgs({ args: rest, options: { batch: { type: 'string' } } });
+  const batch = Number(values.batch ?? 200);
+  if (!Number.isInteger(batch) || batch < 1) throw new ConfigError('--batch must be a positive integer');
+  const keyring = resolveKeyring(config, createLogger(config, 'triage-cli'));
+  const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite`, tls: dbTls(config) });
+  try {
+    await migrate(h, config.DATABASE_URL, dbTls(config));
+    const blobs = createSealedBlobStore(createFsBlobStore(join(config.DATA_DIR, 'blobs')), keyring);
+    const r = await rotateKeys({ db: h.db, keyring, blobs }, { batch });
+    console.log(JSON.stringify(r));
+    const failed = Object.values(r.failed).reduce((a, b) => a + b, 0);
+    const done = Object.values(r.resealed).reduce((a, b) => a + b, 0);
+    console.error(`${done} value(s) re-encrypted under ${r.keyId}; ${failed} could not be decrypted with this keyring`);
+    return failed ? 1 : 0;
   } finally {
     await h.close();
   }
