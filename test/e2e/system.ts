@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import { loadConfig } from '@triage/config';
 import { createRegistry, openRuntime, startApi, startWorkers, type Runtime } from '@triage/cli';
 import { STAGES } from '@triage/contracts';
@@ -21,7 +22,9 @@ export type System = {
  * The whole product as production wires it (same composition as `triage start`), on a fresh
  * database, a random queue prefix, a real SMTP server and a temp data dir.
  */
-export async function startSystem(opts: { policy?: Record<string, unknown>; env?: Record<string, string> } = {}): Promise<System> {
+export async function startSystem(
+  opts: { policy?: Record<string, unknown>; env?: Record<string, string>; logDestination?: DestinationStream } = {},
+): Promise<System> {
   const tdb = await createTestDb();
   const smtp = await startTestSmtp();
   const dataDir = await mkdtemp(join(tmpdir(), 'triage-e2e-'));
@@ -44,7 +47,7 @@ export async function startSystem(opts: { policy?: Record<string, unknown>; env?
     env.ROUTING_POLICY = path;
   }
   const config = loadConfig(env);
-  const rt = await openRuntime(config, 'e2e', { embeddedRedis: false });
+  const rt = await openRuntime(config, 'e2e', { embeddedRedis: false, ...(opts.logDestination ? { logDestination: opts.logDestination } : {}) });
   const registry = createRegistry();
   const workers = startWorkers(rt, registry, STAGES, config.WORKER_CONCURRENCY);
   const { app, address } = await startApi(rt, registry);
