@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { idempotencyKey, intakeFields } from '@triage/contracts';
-import { binding, openText } from '@triage/crypto';
+import { binding, DecryptError, openText } from '@triage/crypto';
 import { joinPageTexts } from '@triage/contracts';
 import { getDocument, getPages, getReferralByDocument, latestClassification, listAttempts, type DocumentRow } from '@triage/db';
 import { ApiError } from '../errors.ts';
@@ -33,7 +33,7 @@ export function documentRoutes(deps: ApiDeps) {
         latestClassification(deps.db, doc.id),
       ]);
       // Evidence and red flags are stored as offsets; their words come from the sealed page text.
-      const text = referral ? joinPageTexts((await getPages(deps.db, doc.id, deps.keyring)).map((p) => p.text)) : '';
+      const text = referral ? await pageText(deps, req, doc.id) : null;
       return {
         id: doc.id,
         status: doc.status,
@@ -94,9 +94,20 @@ export function documentRoutes(deps: ApiDeps) {
 }
 
 type Span = { start: number; end: number };
-function withTerms(items: unknown, text: string): unknown[] {
+function withTerms(items: unknown, text: string | null): unknown[] {
   if (!Array.isArray(items)) return [];
-  return items.map((i: Span) => ({ ...i, term: text.slice(i.start, i.end) }));
+  return text === null ? items : items.map((i: Span) => ({ ...i, term: text.slice(i.start, i.end) }));
+}
+
+/** Text that does not decrypt (a wrong key, or tampering) still lets the status be read, without the words. */
+async function pageText(deps: ApiDeps, req: FastifyRequest, documentId: string): Promise<string | null> {
+  try {
+    return joinPageTexts((await getPages(deps.db, documentId, deps.keyring)).map((p) => p.text));
+  } catch (e) {
+    if (!(e instanceof DecryptError)) throw e;
+    req.log.warn({ documentId, reason: e.reason, keyId: e.keyId }, 'page text does not decrypt');
+    return null;
+  }
 }
 
 /** Intake tokens see only their own uploads; anything else looks like it does not exist. */
