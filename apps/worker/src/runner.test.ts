@@ -82,6 +82,22 @@ describe('runner', () => {
     expect((await listAttempts(env.tdb.db, doc.id)).map((a) => a.outcome)).toEqual(['retry', 'failed']);
   });
 
+  it('hands BullMQ (which keeps it in Redis) only the scrubbed message of a retried error, with no stack', async () => {
+    const doc = await newDoc();
+    const leaky: StageHandler<'classify'> = async () => {
+      throw new Error('cannot read "Quorvina Zelbrecht" with MRN 88412963');
+    };
+    const thrown = await runStage('classify', leaky, job(doc, 0), deps).catch((e: Error) => e);
+    expect(thrown).toBeInstanceOf(Error);
+    const stored = `${(thrown as Error).message}\n${(thrown as Error).stack}`;
+    expect(stored).toContain('cannot read');
+    expect(stored).not.toContain('Quorvina');
+    expect(stored).not.toContain('88412963');
+    expect(stored).not.toMatch(/\bat .*:\d+:\d+/);
+    const [attempt] = await listAttempts(env.tdb.db, doc.id);
+    expect(attempt?.errorMessage).not.toContain('Quorvina');
+  });
+
   it('quarantines a document whose attempts keep dying', async () => {
     const doc = await newDoc();
     const never: StageHandler<'classify'> = () => new Promise(() => {});

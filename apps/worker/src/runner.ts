@@ -125,7 +125,8 @@ export async function runStage<S extends StageName>(
     if (c.class === 'transient' && !lastAttempt) {
       await finish('retry', { outcome: 'retry', errorClass: c.class, errorMessage: `${c.name}: ${c.message}` });
       log.warn({ err: { name: c.name, message: c.message }, attempt }, `${stage} failed; will retry`);
-      throw e instanceof Error ? e : new Error(c.message);
+      // BullMQ keeps the thrown message and stack in Redis: only the scrubbed text may reach it.
+      throw scrubbedError(c);
     }
     // A typed transient failure (a parse deadline, say) keeps its reason when retries run out.
     const reason = c.class === 'transient' && c.reason === 'internal' ? 'retries_exhausted' : c.reason;
@@ -158,3 +159,10 @@ export async function failDocument(db: Db, documentId: string, run: number, reas
 }
 
 export { PermanentError };
+
+function scrubbedError(c: { name: string; message: string }): Error {
+  const e = new Error(c.message);
+  e.name = c.name;
+  e.stack = `${c.name}: ${c.message}`;
+  return e;
+}
