@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPages } from '@triage/db';
-import { makeBornDigitalPdf } from '@triage/documents';
+import { makeBornDigitalPdf, makeImageOnlyPdf } from '@triage/documents';
 import { TEST_REDIS_URL, waitFor } from '@triage/testkit';
 import { policyWith, startSystem, type System } from './system.ts';
 
@@ -117,10 +117,13 @@ describe('PHI canary sweep', () => {
     const pdf = await makeBornDigitalPdf([PDF_PAGE]);
     const letterId = await upload(Buffer.from(LETTER), `${NAME}.txt`, 'MRN 88412963');
     const pdfId = await upload(pdf, `${NAME} 1961-03-17.pdf`, `${NAME} 17/03/1961`);
+    // A scan: its text comes from OCR, through the other write path.
+    const scanId = await upload(await makeImageOnlyPdf([PDF_PAGE]), 'scan.pdf', 'scan-1');
     // A broken PDF that carries the canary in its bytes: its failure must not carry it anywhere.
     const brokenId = await upload(Buffer.from(`%PDF-1.7\n1 0 obj << /Title (${NAME} MRN 88412963) >>\nendobj\n%%EOF garbage`), 'broken.pdf', 'MRN 88412963-b');
     await settled(letterId, ['needs_review']);
     await settled(pdfId, ['needs_review']);
+    await settled(scanId, ['needs_review']);
     const broken = await settled(brokenId, ['failed']);
     expect(broken.body.error.reason).toBeTruthy();
 
@@ -149,6 +152,8 @@ describe('PHI canary sweep', () => {
     const pdfText = (await getPages(sys.rt.dbh.db, pdfId, sys.rt.keyring)).map((p) => p.text).join('\n');
     expect(hits('letter text', letterText)).toEqual(expect.arrayContaining(['letter text: Quorvina', 'letter text: 88412963', 'letter text: 17/03/1961']));
     expect(hits('pdf text', pdfText)).toEqual(expect.arrayContaining(['pdf text: Zelbrecht', 'pdf text: 17.03.1961']));
+    const scanText = (await getPages(sys.rt.dbh.db, scanId, sys.rt.keyring)).map((p) => p.text).join('\n');
+    expect(hits('scan text', scanText).length).toBeGreaterThan(0);
     expect(routed.body.externalId).toBe('MRN 88412963');
     expect(hits('api', routed.text)).toEqual(['api: 88412963']);
 
