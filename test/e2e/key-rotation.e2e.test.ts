@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateKeys } from '@triage/cli';
 import { binding, DecryptError, generateKeyLine, openText, parseKeyring } from '@triage/crypto';
-import { getDocument, getPages, schema } from '@triage/db';
+import { getDocument, getPages, insertDocument, schema } from '@triage/db';
+import { sha256Hex } from '@triage/storage';
 import { createSealedBlobStore } from '@triage/storage';
 import { waitFor } from '@triage/testkit';
 import { policyWith, startSystem, type System } from './system.ts';
@@ -49,12 +50,27 @@ describe('key rotation', () => {
     const before = (await getDocument(db, id))!;
     expect(before.storageKeyId).toBe('k1');
 
+    // A document from before encryption: plaintext original, page text and external id.
+    const legacyBytes = Buffer.from('legacy letter: haematuria, please see');
+    const { key: legacyKey } = await sys.rt.rawBlobs.put(legacyBytes);
+    const { row: legacy } = await insertDocument(db, {
+      source: 'legacy', sha256: sha256Hex(legacyBytes), kind: 'text', byteSize: legacyBytes.length, storageKey: legacyKey,
+      externalId: 'OLD-7', idempotencyKey: null, createdBy: null,
+    });
+    await db.insert(schema.pages).values({ documentId: legacy.id, pageNo: 1, source: 'plain', text: 'legacy letter: haematuria, please see' });
+    // And one whose original is gone: counted as failed, the run goes on.
+    const { row: lost } = await insertDocument(db, {
+      source: 'lost', sha256: 'f'.repeat(64), kind: 'text', byteSize: 1, storageKey: `sha256/${'e'.repeat(64)}`,
+      externalId: null, idempotencyKey: null, createdBy: null,
+    });
+
     const ring21 = parseKeyring(`${k2},${k1}`);
     const report = await rotateKeys({ db, keyring: ring21, blobs: createSealedBlobStore(sys.rt.rawBlobs, ring21) }, { batch: 1 });
     expect(report.keyId).toBe('k2');
-    expect(report.failed).toEqual({ originals: 0, pages: 0, externalIds: 0, reviewNotes: 0 });
-    expect(report.resealed).toMatchObject({ originals: 1, externalIds: 1, reviewNotes: 1 });
-    expect(report.resealed.pages).toBeGreaterThanOrEqual(1);
+    expect(report.failed).toEqual({ originals: 1, pages: 0, externalIds: 0, reviewNotes: 0 });
+    expect(report.resealed).toMatchObject({ originals: 2, externalIds: 2, reviewNotes: 1 });
+    expect(report.resealed.pages).toBeGreaterThanOrEqual(2);
+    await db.delete(schema.documents).where(eq(schema.documents.id, lost.id));
 
     // Idempotent: a second run finds nothing left to do.
     const again = await rotateKeys({ db, keyring: ring21, blobs: createSealedBlobStore(sys.rt.rawBlobs, ring21) });
@@ -74,11 +90,18 @@ describe('key rotation', () => {
     const [taskRow] = await db.select().from(schema.reviewTasks).where(eq(schema.reviewTasks.id, task.id));
     expect(openText(ring2, (taskRow!.decision as { note: string }).note, binding.reviewNote(task.id))).toBe('spoke to the patient');
 
+    const legacyAfter = (await getDocument(db, legacy.id))!;
+    expect(legacyAfter.storageKeyId).toBe('k2');
+    expect((await createSealedBlobStore(sys.rt.rawBlobs, ring2).get(legacyAfter.storageKey, binding.original(legacy.id))).equals(legacyBytes)).toBe(true);
+    expect(await sys.rt.rawBlobs.exists(legacyKey)).toBe(false);
+    expect((await getPages(db, legacy.id, ring2))[0]?.text).toBe('legacy letter: haematuria, please see');
+    expect(openText(ring2, legacyAfter.externalId!, binding.externalId(legacy.id))).toBe('OLD-7');
+
     // …and the old key alone no longer does.
     await expect(getPages(db, id, parseKeyring(k1))).rejects.toBeInstanceOf(DecryptError);
 
     const events = await db.select().from(schema.auditEvents).where(eq(schema.auditEvents.action, 'keys_rotated'));
     expect(events).toHaveLength(2);
-    expect(events[0]?.detail).toMatchObject({ keyId: 'k2', resealed: { originals: 1, externalIds: 1, reviewNotes: 1 } });
+    expect(events[0]?.detail).toMatchObject({ keyId: 'k2', resealed: { originals: 2, externalIds: 2, reviewNotes: 1 }, failed: { originals: 1 } });
   });
 });

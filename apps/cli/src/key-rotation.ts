@@ -19,7 +19,7 @@ function resealText(ring: Keyring, value: string, bind: string): string {
 /**
  * Moves every ciphertext not under the current key onto it, batch by batch. Each row is updated only if it
  * still holds what was read, so a rerun (after a crash, or alongside live writes) is safe and finishes the job.
- * Rows that fail (a key missing from the ring) are counted and skipped; fix the ring and run it again.
+ * Rows that fail (a key missing from the ring, a missing original) are counted and skipped; fix and run it again.
  */
 export async function rotateKeys(deps: RotationDeps, opts: { batch?: number; actor?: string } = {}): Promise<RotationReport> {
   const batch = opts.batch ?? 200;
@@ -32,7 +32,8 @@ export async function rotateKeys(deps: RotationDeps, opts: { batch?: number; act
     try {
       if (await fn()) resealed[kind]++;
     } catch (e) {
-      if ((e as Error).name !== 'DecryptError') throw e;
+      // A row this ring cannot open, or an original gone missing: count it, go on; anything else (the database) stops the run.
+      if ((e as Error).name !== 'DecryptError' && (e as Error).name !== 'BlobNotFoundError') throw e;
       failed[kind]++;
     }
   };

@@ -15,17 +15,15 @@ export async function findExistingDocument(
   db: Executor,
   doc: Pick<NewDocument, 'source' | 'sha256' | 'createdBy' | 'idempotencyKey'>,
 ): Promise<DocumentRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(documents)
-    .where(
-      doc.idempotencyKey && doc.createdBy
-        ? sql`(${documents.source} = ${doc.source} and ${documents.sha256} = ${doc.sha256})
-              or (${documents.createdBy} = ${doc.createdBy} and ${documents.idempotencyKey} = ${doc.idempotencyKey})`
-        : and(eq(documents.source, doc.source), eq(documents.sha256, doc.sha256)),
-    )
-    .limit(1);
-  return row;
+  if (doc.idempotencyKey && doc.createdBy) {
+    const [byKey] = await db
+      .select()
+      .from(documents)
+      .where(and(eq(documents.createdBy, doc.createdBy), eq(documents.idempotencyKey, doc.idempotencyKey)));
+    if (byKey) return byKey;
+  }
+  const [bySha] = await db.select().from(documents).where(and(eq(documents.source, doc.source), eq(documents.sha256, doc.sha256)));
+  return bySha;
 }
 
 /**
