@@ -31,7 +31,7 @@ export type Runtime = {
 };
 
 /** Redaction is the backstop, not the control: code logs ids only. */
-const REDACT = ['req.headers.authorization', 'req.headers.cookie', '*.text', '*.body', '*.token', '*.password'];
+const REDACT = ['req.headers.authorization', 'req.headers.cookie', '*.text', '*.body', '*.token', '*.password', '*.externalId', '*.note'];
 
 /** `destination`: where lines go (stdout by default); a test passes a stream to read every line back. */
 export function createLogger(config: Config, name: string, destination?: DestinationStream): Logger {
