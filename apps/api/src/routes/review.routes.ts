@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { binding, sealText } from '@triage/crypto';
-import { reviewDecision } from '@triage/contracts';
+import { binding, sealText, type Keyring } from '@triage/crypto';
+import { reviewDecision, type ReviewDecision } from '@triage/contracts';
 import { claimReviewTask, closeReviewTask, getReviewTask, listReviewTasks, startNewRun } from '@triage/db';
 import { ApiError } from '../errors.ts';
 import { audit, requirePrincipal, type ApiDeps } from '../server.ts';
@@ -9,6 +9,14 @@ import { parse } from './ops.routes.ts';
 
 const listQuery = z.object({ status: z.enum(['open', 'decided']).default('open') }).strict();
 const idParams = z.object({ id: z.string().uuid('id must be a uuid') });
+
+/** A reviewer's note and (except a rejection's coded reason) reason are free text about a patient: sealed, bound to the task. */
+function sealFreeText(keyring: Keyring, taskId: string, d: ReviewDecision): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...d };
+  if (d.note !== undefined) out.note = sealText(keyring, d.note, binding.reviewNote(taskId));
+  if (d.action !== 'reject' && d.reason !== undefined) out.reason = sealText(keyring, d.reason, binding.reviewReason(taskId));
+  return out;
+}
 
 export function reviewRoutes(deps: ApiDeps) {
   return async (app: FastifyInstance) => {
@@ -41,9 +49,7 @@ export function reviewRoutes(deps: ApiDeps) {
       if (!task) throw new ApiError(404, 'not_found', 'no such review task');
       // Closing the task and starting the resume pass commit together: a decision is never half-applied.
       const run = await deps.db.transaction(async (tx) => {
-        // The note is free text about a patient: sealed, bound to this task.
-        const stored = decision.note === undefined ? decision : { ...decision, note: sealText(deps.keyring, decision.note, binding.reviewNote(id)) };
-        const closed = await closeReviewTask(tx, id, principal.tokenId, stored);
+        const closed = await closeReviewTask(tx, id, principal.tokenId, sealFreeText(deps.keyring, id, decision));
         if (!closed) return null;
         return startNewRun(tx, task.documentId, 'persist');
       });

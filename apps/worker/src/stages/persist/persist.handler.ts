@@ -98,9 +98,9 @@ async function applyReview(
   rawDecision: unknown,
   reviewer: string,
 ): Promise<HandlerResult<'persist'>> {
-  // The note is sealed free text that persist never needs.
-  const { note: _sealedNote, ...rest } = (rawDecision ?? {}) as Record<string, unknown>;
-  const decision = reviewDecision.parse(rest);
+  // Sealed free text persist never needs: the note, and the reason unless it is a rejection's code.
+  const { note: _note, reason, ...rest } = (rawDecision ?? {}) as Record<string, unknown>;
+  const decision = reviewDecision.parse(rest.action === 'reject' ? { ...rest, reason } : rest);
   const decidedBy = `reviewer:${reviewer}`;
   const base = { outcome: { type: 'auto' as const, referralId: referral.id }, policyVersion: deps.policy.version, detail: { review: decision.action } };
   if (decision.action === 'reject') {
