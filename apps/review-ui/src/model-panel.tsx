@@ -1,0 +1,56 @@
+import { percent, ranked, reasonText } from './format.ts';
+import type { CaseDetail } from './types.ts';
+
+function Bars({ probs, top, label }: { probs: Record<string, number>; top: string; label: string }) {
+  const rows = ranked(probs).slice(0, 5);
+  return (
+    <ul className="bars" aria-label={label}>
+      {rows.map(([l, p]) => (
+        <li key={l} className={l === top ? 'top' : ''}>
+          <span className="bar-label">{l}</span>
+          <span className="bar" aria-hidden="true">
+            <span style={{ width: `${Math.max(1, p * 100)}%` }} />
+          </span>
+          <span className="bar-value">{percent(p)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function ModelPanel({ detail }: { detail: CaseDetail }) {
+  const { task } = detail;
+  return (
+    <section className="card model" aria-labelledby="model-title">
+      <h2 id="model-title">What the system thinks</h2>
+      <dl className="prediction">
+        <div>
+          <dt>Urgency</dt>
+          <dd>
+            <span className={`urgency urgency-${task.urgency}`}>{task.urgency}</span> <span className="muted">{percent(task.urgencyConfidence)}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Specialty</dt>
+          <dd>
+            {task.specialty} <span className="muted">{percent(task.specialtyConfidence)}</span>
+            <div className="muted small">{task.team ? `routes to ${task.team}` : 'no team in the policy'}</div>
+          </dd>
+        </div>
+      </dl>
+      <Bars probs={detail.probabilities.urgency} top={task.urgency} label="Urgency probabilities" />
+      <Bars probs={detail.probabilities.specialty} top={task.specialty} label="Specialty probabilities (top 5)" />
+      <h3>Why it needs a person</h3>
+      <ul className="reasons" data-testid="reasons">
+        {task.reasons.map((r) => (
+          <li key={r} className={r.startsWith('red_flag') || r === 'possible_emergent' ? 'alert' : ''}>
+            {reasonText(r, detail.redFlags)}
+          </li>
+        ))}
+      </ul>
+      <p className="muted small versions">
+        Model {detail.modelVersion} · policy {detail.policyVersion}
+      </p>
+    </section>
+  );
+}
