@@ -16,6 +16,7 @@ import { reviewRoutes } from './routes/review.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
 import { pageRoutes } from './routes/pages.routes.ts';
 import { reviewUiRoutes } from './routes/review-ui.routes.ts';
+import { reviewEventRoutes } from './routes/review-events.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { readSessionCookie, STATE_CHANGING } from './session-cookie.ts';
 
@@ -136,6 +137,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(reviewUiRoutes(deps));
   await app.register(documentRoutes(deps));
   await app.register(reviewRoutes(deps));
+  await app.register(reviewEventRoutes(deps));
   await app.register(opsRoutes(deps));
   await app.ready();
   const missing = routeKeys.filter((k) => !accessPolicy[k]);
