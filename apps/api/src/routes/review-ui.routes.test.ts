@@ -52,6 +52,16 @@ describe('review UI static files', () => {
     expect(missing.json().error.code).toBe('not_found');
   });
 
+  it('says so when the UI is not built', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'review-ui-empty-'));
+    const deps = { log: pino({ level: 'silent' }), registry: new Registry(), maxUploadBytes: 1000, reviewLeaseMs: 1000, reviewUiDir: empty } as unknown as ApiDeps;
+    const bare = await buildServer(deps);
+    const r = await bare.inject({ method: 'GET', url: '/review/queue' });
+    expect(r.statusCode).toBe(404);
+    expect(r.json().error.message).toMatch(/not built/);
+    await bare.close();
+  });
+
   it('never serves a file outside the UI folder', async () => {
     for (const url of ['/review/../outside.txt', '/review/%2e%2e/outside.txt', '/review/..%2Foutside.txt', '/review/assets/..%2F..%2Foutside.txt']) {
       const r = await app.inject({ method: 'GET', url });

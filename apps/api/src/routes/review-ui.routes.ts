@@ -46,10 +46,11 @@ export function reviewUiRoutes(deps: ApiDeps) {
 async function sendFile(reply: FastifyReply, root: string, rel: string) {
   const path = resolve(root, rel);
   if (path !== root && !path.startsWith(root + sep)) throw new ApiError(404, 'not_found', 'no such file');
+  const index = resolve(root, 'index.html');
   let file = (await isFile(path)) ? path : null;
   // Client-side routes (no extension) get the app; a missing asset is a real 404.
-  if (!file && extname(rel) === '') file = (await isFile(resolve(root, 'index.html'))) ? resolve(root, 'index.html') : null;
-  if (!file) throw new ApiError(404, 'not_found', file === null && rel === 'index.html' ? 'the review UI is not built' : 'no such file');
+  if (!file && extname(rel) === '' && (await isFile(index))) file = index;
+  if (!file) throw new ApiError(404, 'not_found', (await isFile(index)) ? 'no such file' : 'the review UI is not built (apps/review-ui)');
   const ext = extname(file);
   const hashedAsset = file.startsWith(resolve(root, 'assets') + sep);
   return reply
