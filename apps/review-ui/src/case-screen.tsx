@@ -86,11 +86,13 @@ export function CaseScreen({ api, taskId, navigate, onFlash }: { api: Api; taskI
   });
 
   const go = useCallback(
-    async (dir: 1 | -1, replace = false) => {
+    async (dir: 1 | -1, replace = false, saved = '') => {
       const next = await neighbour(api, taskId, dir).catch(() => undefined);
-      if (next) navigate(casePath(next.id), { replace });
-      else if (dir === 1) {
-        onFlash('No more free cases in the queue.');
+      if (next) {
+        if (saved) onFlash(`${saved} Next case opened.`);
+        navigate(casePath(next.id), { replace });
+      } else if (dir === 1) {
+        onFlash(`${saved} No more free cases in the queue.`.trim());
         navigate(queuePath(), { replace });
       }
     },
@@ -108,8 +110,7 @@ export function CaseScreen({ api, taskId, navigate, onFlash }: { api: Api; taskI
       throw new Error(e instanceof ApiFailure ? e.message : 'The decision was not saved; check the connection and try again.');
     }
     claim.markDecided();
-    onFlash(`Decision saved (${d.action}). Next case opened.`);
-    await go(1, true);
+    await go(1, true, `Decision saved (${d.action}).`);
   };
 
   useShortcuts({

@@ -23,8 +23,13 @@ export function CaseText({ text, pages, evidence, redFlags }: { text: string; pa
       <div className="pane-head">
         <h2 id="text-title">Extracted text</h2>
         <div className="legend small" aria-label="Legend">
-          <mark data-head="urgency">urgency evidence</mark> <mark data-head="specialty">specialty evidence</mark>{' '}
-          <mark data-red-flag="legend">red flag</mark>
+          <span data-legend="urgency">urgency evidence</span> <span data-legend="specialty">specialty evidence</span>
+          {redFlags.length > 0 && (
+            <>
+              {' '}
+              <span data-legend="red-flag">red flag</span>
+            </>
+          )}
         </div>
       </div>
       <div className="text-scroll">
