@@ -6,7 +6,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTrainingFiles } from '@triage/classifier';
 import { createToken, revokeToken, rowsOf, schema } from '@triage/db';
-import { makeScanPng } from '@triage/documents';
+import { makeBornDigitalPdf, makeScanPng } from '@triage/documents';
 import { waitFor } from '@triage/testkit';
 import { policyWith, startSystem, type System } from './system.ts';
 import { CARDIO_LETTER, ORTHO_LETTER, SCAN_TEXT, URO_LETTER } from './letters.ts';
@@ -370,6 +370,27 @@ describe('case screen data', () => {
     expect(text.status).toBe(404);
     expect(text.body.error.code).toBe('not_found');
     expect((await call(`/v1/documents/${scanId}/pages/1/image`, { token: intake })).status).toBe(403);
+  }, 120_000);
+
+  it('renders each page of a PDF at the requested resolution', async () => {
+    const pdf = await makeBornDigitalPdf([`${CARDIO_LETTER}\npdf ${Date.now()}`, 'Page two of the referral: medication list follows.']);
+    const id = await upload(pdf, 'application/pdf');
+    await waitStatus(id, 'needs_review');
+    const task = await taskOf(id);
+    const c = (await call(`/v1/review/tasks/${task.id}`, { token: alice })).body;
+    expect(c.document.pages.map((p: any) => p.pageNo)).toEqual([1, 2]);
+    // Each page's span is its slice of the joined text.
+    const [p1, p2] = c.document.pages;
+    expect(p2.start).toBe(p1.end + 2);
+    expect(c.text.slice(p2.start, p2.end)).toContain('medication list');
+    for (const [pageNo, dpi] of [[1, 72], [2, 144]] as const) {
+      const img = await call(`/v1/documents/${id}/pages/${pageNo}/image?dpi=${dpi}`, { token: alice });
+      expect(img.status).toBe(200);
+      const size = pngSize(img.body as Buffer);
+      // US Letter, 8.5 × 11 in.
+      expect(Math.abs(size.width - 8.5 * dpi)).toBeLessThanOrEqual(2);
+      expect(Math.abs(size.height - 11 * dpi)).toBeLessThanOrEqual(2);
+    }
   }, 120_000);
 });
 
