@@ -24,6 +24,7 @@ export function slaState(task: Pick<TaskSummary, 'createdAt' | 'dueAt'>, nowMs: 
 }
 
 const REASONS: Record<string, string> = {
+  red_flag: 'Any red flag',
   low_urgency_confidence: 'Model unsure of the urgency',
   low_specialty_confidence: 'Model unsure of the specialty',
   possible_emergent: 'Possibly emergent',

@@ -49,7 +49,7 @@ export function ModelPanel({ detail }: { detail: CaseDetail }) {
         ))}
       </ul>
       <p className="muted small versions">
-        Model {detail.modelVersion} · policy {detail.policyVersion}
+        Model {detail.modelVersion ?? 'not yet classified'} · policy {detail.policyVersion ?? '—'}
       </p>
     </section>
   );

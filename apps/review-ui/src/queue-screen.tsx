@@ -10,6 +10,7 @@ import { useShortcuts } from './use-shortcuts.ts';
 const FILTERS = ['team', 'urgency', 'reason', 'minAgeMinutes'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 const KNOWN_REASONS = [
+  'red_flag',
   'possible_emergent',
   'low_urgency_confidence',
   'low_specialty_confidence',
@@ -70,6 +71,14 @@ export function QueueScreen({ api, search, navigate }: { api: Api; search: URLSe
     const t = setInterval(load, 30_000); // a safety net; live events do the real work
     return () => clearInterval(t);
   }, [load]);
+
+  // A lease that lapses sends no event: ask again when the first shown claim is due to run out.
+  const nextExpiry = Math.min(...(list?.tasks ?? []).flatMap((t) => (t.claim ? [Date.parse(t.claim.expiresAt)] : [])));
+  useEffect(() => {
+    if (!Number.isFinite(nextExpiry)) return;
+    const t = setTimeout(load, Math.max(250, nextExpiry - (Date.now() + skew) + 250));
+    return () => clearTimeout(t);
+  }, [nextExpiry, skew, load]);
 
   // Bursts of events (a batch upload) cost one reload.
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -134,8 +143,8 @@ export function QueueScreen({ api, search, navigate }: { api: Api; search: URLSe
 
       <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
         <label>
-          Team
-          <select value={filters.team} onChange={(e) => setFilter('team', e.target.value)}>
+          <span>Team</span>
+          <select id="filter-team" aria-label="Filter by team" value={filters.team} onChange={(e) => setFilter('team', e.target.value)}>
             <option value="">All teams</option>
             {[...teams].sort().map((t) => (
               <option key={t} value={t}>
@@ -145,8 +154,8 @@ export function QueueScreen({ api, search, navigate }: { api: Api; search: URLSe
           </select>
         </label>
         <label>
-          Urgency
-          <select value={filters.urgency} onChange={(e) => setFilter('urgency', e.target.value)}>
+          <span>Urgency</span>
+          <select id="filter-urgency" aria-label="Filter by urgency" value={filters.urgency} onChange={(e) => setFilter('urgency', e.target.value)}>
             <option value="">Any urgency</option>
             <option value="emergent">Emergent</option>
             <option value="urgent">Urgent</option>
@@ -154,8 +163,8 @@ export function QueueScreen({ api, search, navigate }: { api: Api; search: URLSe
           </select>
         </label>
         <label>
-          Reason
-          <select value={filters.reason} onChange={(e) => setFilter('reason', e.target.value)}>
+          <span>Reason</span>
+          <select id="filter-reason" aria-label="Filter by reason" value={filters.reason} onChange={(e) => setFilter('reason', e.target.value)}>
             <option value="">Any reason</option>
             {[...reasons].sort().map((r) => (
               <option key={r} value={r}>
@@ -165,8 +174,8 @@ export function QueueScreen({ api, search, navigate }: { api: Api; search: URLSe
           </select>
         </label>
         <label>
-          Age
-          <select value={filters.minAgeMinutes} onChange={(e) => setFilter('minAgeMinutes', e.target.value)}>
+          <span>Age</span>
+          <select id="filter-minAgeMinutes" aria-label="Filter by age" value={filters.minAgeMinutes} onChange={(e) => setFilter('minAgeMinutes', e.target.value)}>
             {AGES.map(([v, l]) => (
               <option key={v} value={v}>
                 {l}

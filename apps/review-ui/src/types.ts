@@ -45,8 +45,8 @@ export type CaseDetail = {
   evidence: Evidence[];
   redFlags: RedFlag[];
   probabilities: { urgency: Record<string, number>; specialty: Record<string, number> };
-  modelVersion: string;
-  policyVersion: string;
+  modelVersion: string | null;
+  policyVersion: string | null;
   options: { urgencies: Urgency[]; specialties: string[]; rejectReasons: RejectReason[] };
 };
 
