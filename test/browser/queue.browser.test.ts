@@ -32,7 +32,8 @@ afterAll(async () => {
 
 const api = async (path: string, init: RequestInit = {}, token = admin) => {
   const res = await fetch(`${sys.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) } });
-  return { status: res.status, body: await res.json() };
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
 };
 type Summary = { id: string; documentId: string; urgency: string; suspectedEmergent: boolean };
 
