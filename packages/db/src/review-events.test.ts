@@ -102,5 +102,12 @@ describe.each([
 
     await revokeToken(h.db, t.id);
     expect(await findSession(h.db, s.secret)).toBeNull();
+
+    // Sessions dead for over a day are purged at the next sign-in.
+    await h.db.update(sessions).set({ expiresAt: new Date(Date.now() - 2 * 86_400_000) }).where(eq(sessions.id, short.info.sessionId));
+    const next = await createSession(h.db, principal, 60_000);
+    const left = (await h.db.select({ id: sessions.id }).from(sessions)).map((r) => r.id);
+    expect(left).not.toContain(short.info.sessionId);
+    expect(left).toEqual(expect.arrayContaining([s.info.sessionId, ended.info.sessionId, next.info.sessionId]));
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull, or } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { Executor } from './client.ts';
 import { sessions, tokens } from './schema.ts';
 import type { Principal } from './tokens.repo.ts';
@@ -22,6 +22,8 @@ export async function createSession(
   principal: Principal,
   ttlMs: number,
 ): Promise<{ secret: string; info: SessionInfo }> {
+  // Dead sessions are useless after a day; sign-in is rare enough to tidy up here.
+  await db.delete(sessions).where(lt(sessions.expiresAt, new Date(Date.now() - 86_400_000)));
   const secret = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + ttlMs);
   const [row] = await db
