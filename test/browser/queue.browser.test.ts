@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { schema } from '@triage/db';
 import { waitFor } from '@triage/testkit';
 import { CANARY_NAME, ORTHO_LETTER, URO_LETTER } from '../e2e/letters.ts';
 import { policyWith, startSystem, type System } from '../e2e/system.ts';
@@ -124,5 +126,22 @@ describe('review queue screen', () => {
     const list = (await api('/v1/review/tasks?status=open')).body.tasks as (Summary & { claim: { by: string } | null })[];
     expect(list.find((t) => t.id === tasks[1]!.id)?.claim).toBeNull();
     expect(list.find((t) => t.id === tasks[0]!.id)?.claim?.by).toBe('erin');
+
+    // Reject from the keyboard: R, pick the reason with the arrow keys, Enter.
+    await page.locator('body').focus();
+    await page.keyboard.press('r');
+    await expect.poll(() => page.getByRole('button', { name: /^Reject/ }).isVisible()).toBe(true);
+    await page.keyboard.press('ArrowDown'); // not_a_referral → duplicate
+    await page.keyboard.press('Enter');
+    const rejected = await waitFor(
+      async () => {
+        const d = (await api(`/v1/documents/${tasks[0]!.documentId}`)).body;
+        return d.status === 'rejected' ? d : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the rejection to land' },
+    );
+    expect(rejected.status).toBe('rejected');
+    const [row] = await sys.rt.dbh.db.select().from(schema.reviewTasks).where(eq(schema.reviewTasks.id, tasks[0]!.id));
+    expect(row).toMatchObject({ status: 'decided', decision: { action: 'reject', reason: 'duplicate' } });
   });
 });

@@ -144,12 +144,15 @@ describe('review UI in a real browser', () => {
     await page.keyboard.press(String(urgencies.indexOf(newUrgency) + 1));
     await page.keyboard.press('s');
     await page.keyboard.type(newSpecialty);
+    await page.screenshot({ path: artifact('review-case-correct.png') });
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('status').first().innerText(), { timeout: 15_000 }).toMatch(/Decision saved \(correct\)/);
 
     const routed = await docStatus(docId, 'routed');
     expect(routed.triage).toMatchObject({ decidedBy: 'reviewer', urgency: { label: newUrgency }, specialty: { label: newSpecialty } });
     const db = sys.rt.dbh.db;
+    const [decidedTask] = await db.select().from(schema.reviewTasks).where(eq(schema.reviewTasks.id, task.id));
+    expect(decidedTask?.decision).toMatchObject({ action: 'correct', urgency: newUrgency, specialty: newSpecialty, reason: 'wrong_urgency_and_specialty' });
     const referrals = await db.select().from(schema.referrals).where(eq(schema.referrals.documentId, docId));
     expect(referrals).toHaveLength(1);
     const referral = referrals[0]!;

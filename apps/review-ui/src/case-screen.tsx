@@ -3,7 +3,7 @@ import { ApiFailure, type Api } from './api.ts';
 import { CaseText } from './case-text.tsx';
 import { DecisionForm } from './decision-form.tsx';
 import { slaState } from './format.ts';
-import { ModelPanel } from './model-panel.tsx';
+import { ModelSummary, Probabilities } from './model-panel.tsx';
 import { PageImages, ZOOMS } from './page-images.tsx';
 import { casePath, queuePath, type Navigate } from './router.ts';
 import type { CaseDetail, Decision, TaskSummary } from './types.ts';
@@ -171,8 +171,9 @@ export function CaseScreen({ api, taskId, navigate, onFlash }: { api: Api; taskI
         )}
         <CaseText text={detail.text} pages={detail.document.pages} evidence={detail.evidence} redFlags={detail.redFlags} />
         <aside className="side">
-          <ModelPanel detail={detail} />
+          <ModelSummary detail={detail} />
           <DecisionForm detail={detail} enabled={claim.state.kind === 'mine'} onSubmit={decide} />
+          <Probabilities detail={detail} />
         </aside>
       </div>
     </div>

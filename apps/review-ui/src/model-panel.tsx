@@ -18,7 +18,8 @@ function Bars({ probs, top, label }: { probs: Record<string, number>; top: strin
   );
 }
 
-export function ModelPanel({ detail }: { detail: CaseDetail }) {
+/** The system's output and why it escalated: read first, so it sits above the decision. */
+export function ModelSummary({ detail }: { detail: CaseDetail }) {
   const { task } = detail;
   return (
     <section className="card model" aria-labelledby="model-title">
@@ -38,8 +39,6 @@ export function ModelPanel({ detail }: { detail: CaseDetail }) {
           </dd>
         </div>
       </dl>
-      <Bars probs={detail.probabilities.urgency} top={task.urgency} label="Urgency probabilities" />
-      <Bars probs={detail.probabilities.specialty} top={task.specialty} label="Specialty probabilities (top 5)" />
       <h3>Why it needs a person</h3>
       <ul className="reasons" data-testid="reasons">
         {task.reasons.map((r) => (
@@ -48,6 +47,17 @@ export function ModelPanel({ detail }: { detail: CaseDetail }) {
           </li>
         ))}
       </ul>
+    </section>
+  );
+}
+
+export function Probabilities({ detail }: { detail: CaseDetail }) {
+  const { task } = detail;
+  return (
+    <section className="card model" aria-labelledby="probs-title">
+      <h2 id="probs-title">Probabilities</h2>
+      <Bars probs={detail.probabilities.urgency} top={task.urgency} label="Urgency probabilities" />
+      <Bars probs={detail.probabilities.specialty} top={task.specialty} label="Specialty probabilities (top 5)" />
       <p className="muted small versions">
         Model {detail.modelVersion ?? 'not yet classified'} · policy {detail.policyVersion ?? '—'}
       </p>
