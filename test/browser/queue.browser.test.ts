@@ -62,6 +62,8 @@ describe('review queue screen', () => {
     expect(back.suspectedEmergent).toBe(true);
 
     const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
     await signIn(page, sys.url, await sys.token('reviewer', 'erin'));
     await expect.poll(() => rowsOf(page), { timeout: 15_000 }).toHaveLength(3);
 
@@ -143,5 +145,6 @@ describe('review queue screen', () => {
     expect(rejected.status).toBe('rejected');
     const [row] = await sys.rt.dbh.db.select().from(schema.reviewTasks).where(eq(schema.reviewTasks.id, tasks[0]!.id));
     expect(row).toMatchObject({ status: 'decided', decision: { action: 'reject', reason: 'duplicate' } });
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '@triage/db';
 import { makeScanPng } from '@triage/documents';
 import { waitFor } from '@triage/testkit';
@@ -41,11 +41,18 @@ afterAll(async () => {
   await sys?.stop();
 });
 
+const pageErrors: string[] = [];
 async function newPage(): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
   contexts.push(ctx);
-  return ctx.newPage();
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return page;
 }
+// An uncaught exception in the UI fails the test that caused it, even if the screen looked right.
+afterEach(() => {
+  expect(pageErrors.splice(0)).toEqual([]);
+});
 
 const api = async (path: string, init: RequestInit = {}, token = admin) => {
   const res = await fetch(`${sys.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) } });
