@@ -117,7 +117,7 @@ describe('review queue screen', () => {
     await page.locator('body').focus();
     await page.keyboard.press('j');
     const second = page.locator('tr.task-row').nth(1);
-    expect(await second.getAttribute('aria-selected')).toBe('true');
+    expect(await second.getAttribute('aria-current')).toBe('true');
     await page.keyboard.press('Enter');
     await page.waitForURL(`**/review/case/${tasks[1]!.id}`);
     await expect.poll(() => page.getByTestId('claim-state').innerText(), { timeout: 15_000 }).toMatch(/You hold this case/);

@@ -228,7 +228,7 @@ export function QueueScreen({ api, search, navigate }: { api: Api; search: URLSe
                     sla.level === 'overdue' ? 'overdue' : '',
                     fresh.has(t.id) ? 'fresh' : '',
                   ].join(' ')}
-                  aria-selected={i === selected}
+                  aria-current={i === selected ? 'true' : undefined}
                   onClick={() => open(t)}
                 >
                   <td>
