@@ -145,6 +145,19 @@ describe('review queue screen', () => {
     expect(rejected.status).toBe('rejected');
     const [row] = await sys.rt.dbh.db.select().from(schema.reviewTasks).where(eq(schema.reviewTasks.id, tasks[0]!.id));
     expect(row).toMatchObject({ status: 'decided', decision: { action: 'reject', reason: 'duplicate' } });
+
+    // After the rejection the next case opened, claimed for erin. Sign-out hands it back, then ends the
+    // session on the server (DELETE with the CSRF token): a reload shows the sign-in form.
+    await expect.poll(() => page.getByTestId('claim-state').innerText(), { timeout: 15_000 }).toMatch(/You hold this case/);
+    const heldByErin = async () =>
+      ((await api('/v1/review/tasks?status=open')).body.tasks as (Summary & { claim: { by: string } | null })[]).filter((t) => t.claim?.by === 'erin');
+    expect(await heldByErin()).toHaveLength(1);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Access token').waitFor();
+    expect(await heldByErin()).toEqual([]);
+    await page.reload();
+    await page.getByLabel('Access token').waitFor();
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -64,6 +64,24 @@ describe('review API client', () => {
     expect(lost).toBe(1);
   });
 
+  it('hands back held claims before ending the session', async () => {
+    const { calls, fetchImpl } = recorder({
+      'POST /v1/session': { status: 200, body: session },
+      'DELETE /v1/session': { status: 204 },
+      'POST /v1/review/tasks/t1/claim': { status: 200, body: {} },
+      'POST /v1/review/tasks/t2/claim': { status: 200, body: {} },
+      'POST /v1/review/tasks/t1/release': { status: 204 },
+      'POST /v1/review/tasks/t2/decision': { status: 202, body: {} },
+    });
+    const api = createApi('', fetchImpl);
+    await api.signIn('trt_x');
+    await api.claim('t1');
+    await api.claim('t2');
+    await api.decide('t2', { action: 'confirm' });
+    await api.signOut();
+    expect(calls.slice(4).map((c) => `${c.init.method} ${c.url}`)).toEqual(['POST /v1/review/tasks/t1/release', 'DELETE /v1/session']);
+  });
+
   it('forgets the CSRF token on sign-out', async () => {
     const { calls, fetchImpl } = recorder({
       'POST /v1/session': { status: 200, body: session },

@@ -21,6 +21,8 @@ type Listener = () => void;
 export function createApi(base = '', fetchImpl: typeof fetch = (...a) => fetch(...a)) {
   let csrfToken: string | null = null;
   const unauthorized = new Set<Listener>();
+  // Claims this tab holds, so signing out can hand them back first instead of leaving them to expire.
+  const held = new Set<string>();
 
   async function call<T>(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -44,6 +46,12 @@ export function createApi(base = '', fetchImpl: typeof fetch = (...a) => fetch(.
     return json as T;
   }
 
+  /** keepalive lets the release outlive the page (tab closed, navigation away). */
+  const release = (id: string, keepalive = false) => {
+    held.delete(id);
+    return call<null>('POST', `/v1/review/tasks/${encodeURIComponent(id)}/release`, {}, { keepalive });
+  };
+
   const remember = (s: Session) => {
     csrfToken = s.csrfToken;
     return s;
@@ -60,9 +68,11 @@ export function createApi(base = '', fetchImpl: typeof fetch = (...a) => fetch(.
     resume: async () => remember(await call<Session>('GET', '/v1/session')),
     signOut: async () => {
       try {
+        await Promise.allSettled([...held].map((id) => release(id)));
         await call<null>('DELETE', '/v1/session');
       } finally {
         csrfToken = null;
+        held.clear();
       }
     },
     tasks: (filters: Record<string, string> = {}) => {
@@ -70,16 +80,21 @@ export function createApi(base = '', fetchImpl: typeof fetch = (...a) => fetch(.
       return call<TaskList>('GET', `/v1/review/tasks?${q}`);
     },
     task: (id: string) => call<CaseDetail>('GET', `/v1/review/tasks/${encodeURIComponent(id)}`),
-    claim: (id: string) => call<ClaimResult>('POST', `/v1/review/tasks/${encodeURIComponent(id)}/claim`, {}),
-    /** keepalive lets the release outlive the page (tab closed, navigation away). */
-    release: (id: string, keepalive = false) =>
-      call<null>('POST', `/v1/review/tasks/${encodeURIComponent(id)}/release`, {}, { keepalive }),
-    decide: (id: string, d: Decision) =>
-      call<{ taskId: string; documentId: string; status: string; run: number }>(
+    claim: async (id: string) => {
+      const r = await call<ClaimResult>('POST', `/v1/review/tasks/${encodeURIComponent(id)}/claim`, {});
+      held.add(id);
+      return r;
+    },
+    release,
+    decide: async (id: string, d: Decision) => {
+      const r = await call<{ taskId: string; documentId: string; status: string; run: number }>(
         'POST',
         `/v1/review/tasks/${encodeURIComponent(id)}/decision`,
         d,
-      ),
+      );
+      held.delete(id);
+      return r;
+    },
     pageImageUrl: (documentId: string, pageNo: number, dpi: number) =>
       `${base}/v1/documents/${encodeURIComponent(documentId)}/pages/${pageNo}/image?dpi=${dpi}`,
     eventsUrl: () => `${base}/v1/review/events`,
