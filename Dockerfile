@@ -11,6 +11,8 @@ COPY policy ./policy
 COPY models ./models
 # Dev dependencies included: the app runs TypeScript through tsx (also in the parser threads).
 RUN pnpm install --frozen-lockfile --prod=false
+# The API serves the review UI at /review from apps/review-ui/dist.
+RUN pnpm build:ui
 ENV NODE_ENV=production
 USER node
 ENTRYPOINT ["pnpm", "--silent", "triage"]

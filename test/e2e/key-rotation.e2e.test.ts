@@ -42,7 +42,7 @@ describe('key rotation', () => {
     await statusIs(id, 'needs_review');
     const task = (await api('/v1/review/tasks?status=open')).body.tasks.find((t: { documentId: string }) => t.documentId === id);
     expect((await post(`/v1/review/tasks/${task.id}/claim`, {})).status).toBe(200);
-    expect((await post(`/v1/review/tasks/${task.id}/decision`, { action: 'confirm', reason: 'checked with the GP', note: 'spoke to the patient' })).status).toBe(202);
+    expect((await post(`/v1/review/tasks/${task.id}/decision`, { action: 'confirm', reason: 'prediction_correct', note: 'spoke to the patient' })).status).toBe(202);
     await statusIs(id, 'routed');
     await waitFor(async () => (await sys.rt.dbh.db.select().from(schema.outbox).where(eq(schema.outbox.documentId, id)))[0]?.status === 'sent');
 
@@ -68,7 +68,7 @@ describe('key rotation', () => {
     const report = await rotateKeys({ db, keyring: ring21, blobs: createSealedBlobStore(sys.rt.rawBlobs, ring21) }, { batch: 1 });
     expect(report.keyId).toBe('k2');
     expect(report.failed).toEqual({ originals: 1, pages: 0, externalIds: 0, reviewNotes: 0 });
-    expect(report.resealed).toMatchObject({ originals: 2, externalIds: 2, reviewNotes: 2 });
+    expect(report.resealed).toMatchObject({ originals: 2, externalIds: 2, reviewNotes: 1 });
     expect(report.resealed.pages).toBeGreaterThanOrEqual(2);
     await db.delete(schema.documents).where(eq(schema.documents.id, lost.id));
 
@@ -90,7 +90,7 @@ describe('key rotation', () => {
     const [taskRow] = await db.select().from(schema.reviewTasks).where(eq(schema.reviewTasks.id, task.id));
     const stored = taskRow!.decision as { note: string; reason: string };
     expect(openText(ring2, stored.note, binding.reviewNote(task.id))).toBe('spoke to the patient');
-    expect(openText(ring2, stored.reason, binding.reviewReason(task.id))).toBe('checked with the GP');
+    expect(stored.reason).toBe('prediction_correct');
 
     const legacyAfter = (await getDocument(db, legacy.id))!;
     expect(legacyAfter.storageKeyId).toBe('k2');
@@ -104,6 +104,6 @@ describe('key rotation', () => {
 
     const events = await db.select().from(schema.auditEvents).where(eq(schema.auditEvents.action, 'keys_rotated'));
     expect(events).toHaveLength(2);
-    expect(events[0]?.detail).toMatchObject({ keyId: 'k2', resealed: { originals: 2, externalIds: 2, reviewNotes: 2 }, failed: { originals: 1 } });
+    expect(events[0]?.detail).toMatchObject({ keyId: 'k2', resealed: { originals: 2, externalIds: 2, reviewNotes: 1 }, failed: { originals: 1 } });
   });
 });

@@ -130,7 +130,7 @@ describe('PHI canary sweep', () => {
     // A reviewer reads the case, decides with a note naming the patient, and an email goes out.
     const tasks = (await call('/v1/review/tasks?status=open', reviewer)).body.tasks as { id: string; documentId: string }[];
     for (const [docId, decision] of [
-      [letterId, { action: 'confirm', reason: `${NAME} confirmed`, note: `Spoke to ${NAME} (DOB 17/03/1961) on the phone.` }],
+      [letterId, { action: 'confirm', reason: 'prediction_correct', note: `Spoke to ${NAME} (DOB 17/03/1961) on the phone.` }],
       [pdfId, { action: 'reject', reason: 'duplicate', note: `Same patient as MRN 88412963` }],
     ] as const) {
       const task = tasks.find((t) => t.documentId === docId)!;

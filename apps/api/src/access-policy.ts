@@ -19,6 +19,18 @@ export const accessPolicy: Record<string, RouteAccess> = {
   'GET /v1/review/tasks': ['reviewer', 'admin'],
   'POST /v1/review/tasks/:id/claim': ['reviewer', 'admin'],
   'POST /v1/review/tasks/:id/decision': ['reviewer', 'admin'],
+  'POST /v1/review/tasks/:id/release': ['reviewer', 'admin'],
+  'GET /v1/review/tasks/:id': ['reviewer', 'admin'],
+  'GET /v1/review/events': ['reviewer', 'admin'],
+  'GET /v1/review/stats': ['reviewer', 'admin'],
+  'GET /v1/documents/:id/pages/:pageNo/image': ['reviewer', 'admin'],
+  // Signing in is how a browser gets credentials; the session itself is any role's.
+  'POST /v1/session': 'public',
+  'GET /v1/session': ['intake', 'reviewer', 'admin', 'auditor'],
+  'DELETE /v1/session': ['intake', 'reviewer', 'admin', 'auditor'],
+  // The UI's files hold no data; every call they make needs the session.
+  'GET /review': 'public',
+  'GET /review/*': 'public',
 };
 
 export function routeKey(method: string, url: string): string {

@@ -10,6 +10,7 @@ export type ApiErrorCode =
   | 'invalid_request'
   | 'conflict'
   | 'claim_required'
+  | 'csrf'
   | 'unavailable'
   | 'internal';
 

@@ -1,11 +1,12 @@
+import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { findPrincipal, recordAudit, type Db, type Principal } from '@triage/db';
+import { findPrincipal, findSession, recordAudit, type Db, type Listen, type Principal, type SessionInfo } from '@triage/db';
 import type { StageQueues } from '@triage/queue';
-import type { RoutingPolicy } from '@triage/routing';
+import type { RedFlagRules, RoutingPolicy } from '@triage/routing';
 import type { Keyring } from '@triage/crypto';
 import type { SealedBlobStore } from '@triage/storage';
 import { accessPolicy, routeKey } from './access-policy.ts';
@@ -14,6 +15,11 @@ import { documentRoutes } from './routes/documents.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { reviewRoutes } from './routes/review.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
+import { pageRoutes } from './routes/pages.routes.ts';
+import { reviewUiRoutes } from './routes/review-ui.routes.ts';
+import { reviewEventRoutes } from './routes/review-events.routes.ts';
+import { sessionRoutes } from './routes/session.routes.ts';
+import { readSessionCookie, STATE_CHANGING } from './session-cookie.ts';
 
 export type ApiDeps = {
   db: Db;
@@ -29,11 +35,31 @@ export type ApiDeps = {
   reviewLeaseMs: number;
   /** Serve HTTPS directly; otherwise run behind a TLS-terminating proxy. */
   https?: { cert: Buffer; key: Buffer } | undefined;
+  /** Behind a TLS-terminating proxy: cookies are still marked Secure. */
+  behindTlsProxy?: boolean;
+  /** Browser session lifetime (SESSION_TTL_MS). */
+  sessionTtlMs?: number;
+  /** Review service-level targets per urgency, in ms. */
+  reviewSla?: ReviewSla;
+  /** Red-flag rules, for the labels the case screen shows. */
+  redFlags?: RedFlagRules | null;
+  /** Postgres LISTEN, for live queue events from any process. */
+  listen?: Listen;
+  /** The built review UI (default: apps/review-ui/dist). */
+  reviewUiDir?: string;
+  /** Limits for rendering page images (same isolation as OCR rendering). */
+  render?: { timeoutMs: number; maxMemoryMb: number; maxPixels: number };
 };
+
+export type ReviewSla = { emergent: number; urgent: number; routine: number };
+export const DEFAULT_REVIEW_SLA: ReviewSla = { emergent: 3_600_000, urgent: 86_400_000, routine: 5 * 86_400_000 };
+export const DEFAULT_SESSION_TTL_MS = 8 * 3_600_000;
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    /** Set when the request authenticated with the session cookie rather than a bearer token. */
+    session: SessionInfo | null;
   }
 }
 
@@ -48,6 +74,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     ...(deps.https ? { https: deps.https } : {}),
   }) as unknown as FastifyInstance;
   app.decorateRequest('principal', null);
+  app.decorateRequest('session', null);
   const routeKeys: string[] = [];
   app.addHook('onRoute', (r) => {
     for (const m of [r.method].flat()) if (m !== 'HEAD') routeKeys.push(routeKey(m, r.url));
@@ -67,10 +94,20 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       await audit(deps.db, req, 'request_refused', { why: 'no_policy_entry' });
       return sendError(reply, new ApiError(403, 'forbidden', 'this route has no access policy entry'));
     }
-    const principal = await authenticate(deps.db, req);
-    if (!principal) {
+    const auth = await authenticate(deps.db, req);
+    if (!auth) {
       await audit(deps.db, req, 'request_refused', { why: 'unauthenticated' });
-      return sendError(reply, new ApiError(401, 'unauthorized', 'missing, invalid, expired or revoked bearer token'));
+      return sendError(reply, new ApiError(401, 'unauthorized', 'missing, invalid, expired or revoked bearer token or session'));
+    }
+    const principal = auth.principal;
+    if (auth.session) {
+      req.session = auth.session;
+      // A cookie rides along on cross-site requests; the header proves the caller read our response.
+      if (STATE_CHANGING.has(req.method) && !csrfMatches(req.headers['x-csrf-token'], auth.session.csrfToken)) {
+        req.principal = principal;
+        await audit(deps.db, req, 'request_refused', { why: 'csrf' });
+        return sendError(reply, new ApiError(403, 'csrf', 'missing or wrong x-csrf-token header'));
+      }
     }
     if (!access.includes(principal.role)) {
       req.principal = principal;
@@ -98,8 +135,12 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((_req, reply) => sendError(reply, new ApiError(404, 'not_found', 'no such route')));
 
   await app.register(healthRoutes(deps));
+  await app.register(sessionRoutes(deps));
+  await app.register(pageRoutes(deps));
+  await app.register(reviewUiRoutes(deps));
   await app.register(documentRoutes(deps));
   await app.register(reviewRoutes(deps));
+  await app.register(reviewEventRoutes(deps));
   await app.register(opsRoutes(deps));
   await app.ready();
   const missing = routeKeys.filter((k) => !accessPolicy[k]);
@@ -108,12 +149,28 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   return app;
 }
 
-async function authenticate(db: Db, req: FastifyRequest): Promise<Principal | null> {
+/** A bearer header, when present, decides alone; otherwise the session cookie. */
+async function authenticate(db: Db, req: FastifyRequest): Promise<{ principal: Principal; session: SessionInfo | null } | null> {
   const h = req.headers.authorization;
-  if (!h) return null;
-  const m = /^Bearer\s+(\S+)$/i.exec(h);
-  if (!m?.[1]) return null;
-  return findPrincipal(db, m[1]);
+  if (h) {
+    const m = /^Bearer\s+(\S+)$/i.exec(h);
+    if (!m?.[1]) return null;
+    const principal = await findPrincipal(db, m[1]);
+    return principal ? { principal, session: null } : null;
+  }
+  const secret = readSessionCookie(req.headers.cookie);
+  if (!secret) return null;
+  const session = await findSession(db, secret);
+  return session ? { principal: session.principal, session } : null;
+}
+
+function csrfMatches(sent: string | string[] | undefined, expected: string): boolean {
+  if (typeof sent !== 'string' || sent.length !== expected.length) return false;
+  return timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+}
+
+export function secureCookies(deps: ApiDeps): boolean {
+  return Boolean(deps.https) || deps.behindTlsProxy === true;
 }
 
 export async function audit(db: Db, req: FastifyRequest, action: string, detail: Record<string, unknown> = {}, documentId?: string) {

@@ -105,29 +105,25 @@ export async function rotateKeys(deps: RotationDeps, opts: { batch?: number; act
     after = last.id;
   }
 
-  // Reviewers' free text inside the decision: the note, and the reason unless it is a rejection's code.
-  for (const field of ['note', 'reason'] as const) {
-    const bind = field === 'note' ? binding.reviewNote : binding.reviewReason;
-    const coded = field === 'reason' ? sql`and decision->>'action' <> 'reject'` : sql``;
-    for (let after = '00000000-0000-0000-0000-000000000000'; ; ) {
-      const rows = rowsOf<{ id: string; value: string }>(
-        await db.execute(sql`select id, decision->>${field} as value from review_tasks
-          where decision->>${field} is not null and left(decision->>${field}, ${prefix.length}) <> ${prefix} ${coded} and id > ${after}
-          order by id limit ${batch}`),
-      );
-      for (const r of rows) {
-        await attempt('reviewNotes', async () => {
-          const next = resealText(keyring, r.value, bind(r.id));
-          return rowsOf(
-            await db.execute(sql`update review_tasks set decision = jsonb_set(decision, ${`{${field}}`}::text[], to_jsonb(${next}::text))
-              where id = ${r.id} and decision->>${field} = ${r.value} returning 1`),
-          ).length > 0;
-        });
-      }
-      const last = rows.at(-1);
-      if (!last) break;
-      after = last.id;
+  // Reviewers' free text inside the decision: the note (reasons are codes and stay readable).
+  for (let after = '00000000-0000-0000-0000-000000000000'; ; ) {
+    const rows = rowsOf<{ id: string; value: string }>(
+      await db.execute(sql`select id, decision->>'note' as value from review_tasks
+        where decision->>'note' is not null and left(decision->>'note', ${prefix.length}) <> ${prefix} and id > ${after}
+        order by id limit ${batch}`),
+    );
+    for (const r of rows) {
+      await attempt('reviewNotes', async () => {
+        const next = resealText(keyring, r.value, binding.reviewNote(r.id));
+        return rowsOf(
+          await db.execute(sql`update review_tasks set decision = jsonb_set(decision, '{note}', to_jsonb(${next}::text))
+            where id = ${r.id} and decision->>'note' = ${r.value} returning 1`),
+        ).length > 0;
+      });
     }
+    const last = rows.at(-1);
+    if (!last) break;
+    after = last.id;
   }
 
   const report = { keyId: current, resealed, failed };

@@ -26,6 +26,7 @@ const USAGE = `usage: triage <command>
   failures [--reason R] [--stage S] [--json]
   replay <documentId> [--from-stage S]
   replay --failed [--reason R] [--stage S] [--from-stage S]   bulk replay by filter
+  review export --out FILE [--since ISO]  reviewer decisions (confirm/correct) as training JSONL
   model train --data FILE... [--out PATH] [--seed N]
   eval --data FILE... --out DIR [--folds K] [--policy P] [--red-flags R|--no-red-flags]
                                          Markdown + HTML quality report (cross-validated with --folds)
@@ -91,6 +92,8 @@ async function main(argv: string[]): Promise<number> {
       return tokenCommand(config, rest);
     case 'keys':
       return keysCommand(config, rest);
+    case 'review':
+      return reviewCommand(config, rest);
     case 'audit': {
       if (rest[0] !== 'verify') throw new ConfigError('usage: triage audit verify');
       const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite`, tls: dbTls(config) });
@@ -198,6 +201,29 @@ async function keysCommand(config: ReturnType<typeof loadConfig>, args: string[]
     const done = Object.values(r.resealed).reduce((a, b) => a + b, 0);
     console.error(`${done} value(s) re-encrypted under ${r.keyId}; ${failed} could not be decrypted with this keyring`);
     return failed ? 1 : 0;
+  } finally {
+    await h.close();
+  }
+}
+
+async function reviewCommand(config: ReturnType<typeof loadConfig>, args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'export') throw new ConfigError('usage: triage review export --out FILE [--since ISO]');
+  const { values } = parseArgs({ args: rest, options: { out: { type: 'string' }, since: { type: 'string' } } });
+  if (!values.out) throw new ConfigError('--out FILE is required');
+  const since = values.since === undefined ? undefined : new Date(values.since);
+  if (since && (Number.isNaN(since.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(values.since ?? ''))) {
+    throw new ConfigError('--since must be an ISO date or timestamp, e.g. 2026-11-01 or 2026-11-01T08:00:00Z');
+  }
+  const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite`, tls: dbTls(config) });
+  try {
+    await migrate(h, config.DATABASE_URL, dbTls(config));
+    const { exportReviewDecisions } = await import('./review-export.ts');
+    const keyring = resolveKeyring(config, createLogger(config, 'triage-cli'));
+    const r = await exportReviewDecisions(h.db, keyring, values.out, since);
+    console.log(JSON.stringify(r));
+    console.error(`${r.written} decision(s) written to ${values.out}; ${r.skipped} skipped (rejected or no text)`);
+    return 0;
   } finally {
     await h.close();
   }

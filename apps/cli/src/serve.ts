@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { buildServer } from '@triage/api';
+import { buildServer, type ApiDeps } from '@triage/api';
 import { loadModel } from '@triage/classifier';
 import { publicUrl } from '@triage/config';
 import type { StageName } from '@triage/contracts';
@@ -26,7 +26,8 @@ export function createRegistry(): Registry {
   return registry;
 }
 
-export async function startApi(rt: Runtime, registry: Registry) {
+/** `overrides` lets a test swap a dependency (e.g. the review UI folder) while keeping production wiring. */
+export async function startApi(rt: Runtime, registry: Registry, overrides: Partial<ApiDeps> = {}) {
   const app = await buildServer({
     db: rt.dbh.db,
     redis: rt.producer,
@@ -38,6 +39,13 @@ export async function startApi(rt: Runtime, registry: Registry) {
     registry,
     maxUploadBytes: rt.config.MAX_UPLOAD_BYTES,
     reviewLeaseMs: rt.config.REVIEW_LEASE_MS,
+    sessionTtlMs: rt.config.SESSION_TTL_MS,
+    reviewSla: { emergent: rt.config.REVIEW_SLA_EMERGENT_MS, urgent: rt.config.REVIEW_SLA_URGENT_MS, routine: rt.config.REVIEW_SLA_ROUTINE_MS },
+    redFlags: rt.redFlags,
+    listen: rt.dbh.listen,
+    behindTlsProxy: rt.config.BEHIND_TLS_PROXY,
+    render: { timeoutMs: rt.config.PARSE_TIMEOUT_MS, maxMemoryMb: rt.config.PARSE_MEMORY_MB, maxPixels: 60_000_000 },
+    ...overrides,
     https:
       rt.config.TLS_CERT_FILE && rt.config.TLS_KEY_FILE
         ? { cert: readFileSync(rt.config.TLS_CERT_FILE), key: readFileSync(rt.config.TLS_KEY_FILE) }

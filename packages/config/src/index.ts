@@ -42,6 +42,12 @@ export const configSchema = z.object({
   PARSE_TIMEOUT_MS: int(60_000),
   PARSE_MEMORY_MB: int(512),
   REVIEW_LEASE_MS: int(10 * 60_000),
+  /** Service-level targets: a review task is due this long after it was created, by urgency. */
+  REVIEW_SLA_EMERGENT_MS: int(60 * 60_000),
+  REVIEW_SLA_URGENT_MS: int(24 * 60 * 60_000),
+  REVIEW_SLA_ROUTINE_MS: int(5 * 24 * 60 * 60_000),
+  /** Browser sessions (review UI) last this long at most, and end with their token. */
+  SESSION_TTL_MS: int(8 * 60 * 60_000),
   RECONCILE_INTERVAL_MS: int(30_000),
   /** A document whose state has not moved for this long with no live job is enqueued again. */
   RECONCILE_STALE_MS: int(60_000),

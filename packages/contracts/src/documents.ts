@@ -26,22 +26,27 @@ export const intakeFields = z
 
 export const idempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces');
 
+/** Reason codes, not free text: they are counted (override reasons) and stay readable; the note is the free text. */
+export const CONFIRM_REASONS = ['prediction_correct', 'red_flag_checked', 'page_checked'] as const;
+export const CORRECT_REASONS = ['wrong_urgency', 'wrong_specialty', 'wrong_urgency_and_specialty', 'red_flag_missed', 'ocr_error', 'other'] as const;
+export const REJECT_REASONS = ['not_a_referral', 'duplicate', 'missing_information', 'other'] as const;
+
 export const reviewDecision = z
   .discriminatedUnion('action', [
-    z.object({ action: z.literal('confirm'), reason: z.string().max(100).optional(), note: z.string().max(2000).optional() }).strict(),
+    z.object({ action: z.literal('confirm'), reason: z.enum(CONFIRM_REASONS).optional(), note: z.string().max(2000).optional() }).strict(),
     z
       .object({
         action: z.literal('correct'),
         urgency,
         specialty: z.string().min(1).max(100),
-        reason: z.string().max(100).optional(),
+        reason: z.enum(CORRECT_REASONS).optional(),
         note: z.string().max(2000).optional(),
       })
       .strict(),
     z
       .object({
         action: z.literal('reject'),
-        reason: z.enum(['not_a_referral', 'duplicate', 'missing_information', 'other']),
+        reason: z.enum(REJECT_REASONS),
         note: z.string().max(2000).optional(),
       })
       .strict(),

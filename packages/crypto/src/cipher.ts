@@ -31,7 +31,6 @@ export const binding = {
   externalId: (documentId: string) => `documents:${documentId}:external_id`,
   page: (documentId: string, pageNo: number) => `pages:${documentId}:${pageNo}`,
   reviewNote: (taskId: string) => `review_tasks:${taskId}:note`,
-  reviewReason: (taskId: string) => `review_tasks:${taskId}:reason`,
 };
 
 function key(ring: Keyring, id: string): Buffer {

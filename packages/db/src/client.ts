@@ -11,7 +11,10 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 /** Anything that can run a query: the database or an open transaction. */
 export type Executor = Db | Tx;
 
-export type DbHandle = { db: Db; kind: 'postgres' | 'pglite'; close(): Promise<void> };
+/** Subscribes to a Postgres NOTIFY channel; resolves to an unsubscribe function. */
+export type Listen = (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>;
+
+export type DbHandle = { db: Db; kind: 'postgres' | 'pglite'; listen: Listen; close(): Promise<void> };
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../drizzle', import.meta.url));
 const MIGRATION_LOCK = 7_362_001;
@@ -32,7 +35,11 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const client = postgres(opts.url, { max: opts.poolSize ?? 10, onnotice: () => {}, connect_timeout: 10, ssl: sslOption(opts.tls) });
     const db = drizzle(client, { schema }) as unknown as Db;
-    return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+    const listen: Listen = async (channel, onPayload) => {
+      const sub = await client.listen(channel, onPayload);
+      return () => sub.unlisten();
+    };
+    return { db, kind: 'postgres', listen, close: () => client.end({ timeout: 5 }) };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
@@ -40,7 +47,8 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
   mkdirSync(opts.embeddedDir, { recursive: true });
   const client = new PGlite(opts.embeddedDir);
   const db = drizzle(client, { schema }) as unknown as Db;
-  return { db, kind: 'pglite', close: () => client.close() };
+  const listen: Listen = async (channel, onPayload) => client.listen(channel, onPayload);
+  return { db, kind: 'pglite', listen, close: () => client.close() };
 }
 
 /** verify-full: the server certificate must chain to the CA and match the host name. */

@@ -8,3 +8,4 @@ export * from './outbox.repo.ts';
 export * from './referrals.repo.ts';
 export * from './audit.repo.ts';
 export * from './ledger.repo.ts';
+export * from './sessions.repo.ts';

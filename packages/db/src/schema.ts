@@ -191,12 +191,31 @@ export const reviewTasks = pgTable(
     decision: jsonb('decision'),
     decidedBy: uuid('decided_by').references(() => tokens.id),
     decidedAt: ts('decided_at'),
+    /** What the reviewer was shown, kept at decision time: persist then overwrites the referral. */
+    predictedUrgency: text('predicted_urgency'),
+    predictedSpecialty: text('predicted_specialty'),
+    modelVersion: text('model_version'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('review_tasks_open_uq').on(t.documentId).where(sql`${t.status} = 'open'`),
     index('review_tasks_status_idx').on(t.status, t.createdAt),
+    index('review_tasks_decided_idx').on(t.decidedAt),
   ],
+);
+
+/** Browser sessions exchanged for a bearer token; only the hash of the cookie value is stored. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    hash: text('hash').notNull().unique(),
+    tokenId: uuid('token_id').notNull().references(() => tokens.id),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+    endedAt: ts('ended_at'),
+  },
+  (t) => [index('sessions_token_idx').on(t.tokenId)],
 );
 
 /** Email outbox: the row is written with the routing decision; a sender delivers it at most once. */
