@@ -8,3 +8,5 @@ export * from './outbox.repo.ts';
 export * from './referrals.repo.ts';
 export * from './audit.repo.ts';
 export * from './ledger.repo.ts';
+export * from './grants.repo.ts';
+export * from './retention.repo.ts';

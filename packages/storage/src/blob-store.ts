@@ -4,12 +4,14 @@ import { dirname, join } from 'node:path';
 
 /**
  * Content-addressed store for originals. Keys are `sha256/<hex>`; an S3-compatible store can
- * implement the same three calls (put = PutObject with If-None-Match, get = GetObject).
+ * implement the same calls (put = PutObject with If-None-Match, get = GetObject, delete = DeleteObject).
  */
 export type BlobStore = {
   put(bytes: Uint8Array): Promise<{ key: string; sha256: string }>;
   get(key: string): Promise<Buffer>;
   exists(key: string): Promise<boolean>;
+  /** Removes the blob for good (retention); deleting a missing blob is not an error. */
+  delete(key: string): Promise<void>;
 };
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -60,6 +62,11 @@ export function createFsBlobStore(root: string): BlobStore {
     },
     async exists(key) {
       return exists(pathOf(key));
+    },
+    async delete(key) {
+      const path = pathOf(key);
+      await rm(path, { force: true });
+      await fsyncDir(dirname(path)).catch(() => undefined);
     },
   };
 }
