@@ -16,6 +16,8 @@ export type HandlerDeps = {
   blobs: BlobStore;
   limits: ExtractLimits;
   render: { dpi: number; timeoutMs: number; maxMemoryMb: number; maxPixels: number };
+  /** Rendered pixels one document's OCR may add up to. */
+  maxDocumentPixels: number;
   /** Created lazily so a process that runs no OCR stage never starts tesseract workers. */
   ocrEngine: () => OcrEngine;
   model: () => TriageModel;
@@ -34,7 +36,7 @@ export function createHandlers(d: HandlerDeps): HandlerCatalog {
   let classify: ReturnType<typeof createClassifyHandler> | undefined;
   return {
     extract: createExtractHandler({ blobs: d.blobs, limits: d.limits }),
-    ocr: (ctx, doc) => (ocr ??= createOcrHandler({ db: d.db, blobs: d.blobs, engine: d.ocrEngine(), render: d.render }))(ctx, doc),
+    ocr: (ctx, doc) => (ocr ??= createOcrHandler({ db: d.db, blobs: d.blobs, engine: d.ocrEngine(), render: d.render, maxDocumentPixels: d.maxDocumentPixels }))(ctx, doc),
     classify: (ctx, doc) => (classify ??= createClassifyHandler({ db: d.db, model: d.model() }))(ctx, doc),
     persist: createPersistHandler({ db: d.db, policy: d.policy, redFlags: d.redFlags, ocrMinConfidence: d.ocrMinConfidence }),
     notify: createNotifyHandler({ db: d.db, mailer: d.mailer, from: d.mailFrom, publicUrl: d.publicUrl }),

@@ -6,6 +6,10 @@ export type ExtractLimits = {
   minTextChars: number;
   timeoutMs: number;
   maxMemoryMb: number;
+  /** Pixels one image page may have (checked from headers, before anything is decoded). */
+  maxPagePixels: number;
+  /** Pixels all of an image document's pages may add up to. */
+  maxDocumentPixels: number;
 };
 
 export type ExtractedPage = {

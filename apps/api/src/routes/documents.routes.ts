@@ -8,6 +8,13 @@ import { acceptDocument, type IntakeInput } from '../services/intake.service.ts'
 import { parse } from './ops.routes.ts';
 
 const idParams = z.object({ id: z.string().uuid('id must be a uuid') });
+const CONTENT_TYPES: Record<DocumentRow['kind'], string> = {
+  pdf: 'application/pdf',
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+  tiff: 'image/tiff',
+  text: 'text/plain; charset=utf-8',
+};
 
 export function documentRoutes(deps: ApiDeps) {
   return async (app: FastifyInstance) => {
@@ -38,6 +45,7 @@ export function documentRoutes(deps: ApiDeps) {
         externalId: doc.externalId,
         receivedAt: doc.receivedAt,
         completedAt: doc.completedAt,
+        purgedAt: doc.purgedAt,
         triage: referral
           ? {
               urgency: { label: referral.urgency, confidence: referral.urgencyConfidence },
@@ -54,6 +62,18 @@ export function documentRoutes(deps: ApiDeps) {
           : null,
         error: doc.status === 'failed' ? { reason: doc.failureReason, message: doc.failureMessage } : null,
       };
+    });
+
+    // The stored original, for reviewers. Retention leaves the record but not the content: 410 once purged.
+    app.get('/v1/documents/:id/original', async (req, reply) => {
+      const doc = await readableDocument(deps, req);
+      if (doc.purgedAt) {
+        await audit(deps.db, req, 'request_refused', { why: 'purged' }, doc.id);
+        throw new ApiError(410, 'gone', 'the document was purged by retention; its content is gone', { purgedAt: doc.purgedAt });
+      }
+      await audit(deps.db, req, 'document_content_read', { part: 'original' }, doc.id);
+      const bytes = await deps.blobs.get(doc.storageKey);
+      return reply.header('content-type', CONTENT_TYPES[doc.kind]).header('cache-control', 'no-store').send(bytes);
     });
 
     app.get('/v1/documents/:id/provenance', async (req) => {
