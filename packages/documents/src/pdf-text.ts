@@ -1,5 +1,6 @@
 import { DocumentError } from './errors.ts';
 import { openPdf, pdfFailure, pdfPageCount } from './pdf.ts';
+import { assertNoFlateBomb } from './pdf-bomb.ts';
 import { isUsableText, normalizeText } from './text.ts';
 import type { ExtractedPage, ExtractLimits } from './types.ts';
 
@@ -8,6 +9,7 @@ import type { ExtractedPage, ExtractLimits } from './types.ts';
  * soup come back as 'needs-ocr' so one document can mix typed and scanned pages.
  */
 export async function extractPdfPages(bytes: Uint8Array, limits: Pick<ExtractLimits, 'maxPages' | 'minTextChars'>): Promise<ExtractedPage[]> {
+  await assertNoFlateBomb(bytes);
   const parser = await openPdf(bytes);
   try {
     const total = await pdfPageCount(parser);

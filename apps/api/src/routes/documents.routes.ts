@@ -129,17 +129,32 @@ async function readUpload(req: FastifyRequest): Promise<IntakeInput> {
     }
     return { bytes: body };
   }
-  const fields: Record<string, string> = {};
+  // No prototype: a field named "__proto__" or "constructor" is just an unknown key for the strict schema.
+  const fields: Record<string, string> = Object.create(null);
   let bytes: Buffer | undefined;
-  for await (const part of req.parts()) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'file') throw new ApiError(400, 'invalid_request', `unexpected file field "${part.fieldname.slice(0, 40)}"`);
-      bytes = await part.toBuffer();
-    } else {
-      fields[part.fieldname] = String(part.value);
-    }
+  try {
+    bytes = await readParts(req, fields);
+  } catch (e) {
+    if (e instanceof ApiError || (e as { statusCode?: number }).statusCode === 413) throw e;
+    // busboy's own errors (no closing boundary, broken part headers) are the client's malformed body.
+    throw new ApiError(400, 'invalid_request', 'malformed multipart body');
   }
   if (!bytes) throw new ApiError(400, 'empty_body', 'multipart upload has no "file" field');
   const f = parse(intakeFields, fields);
   return { bytes, source: f.source, externalId: f.externalId };
+}
+
+async function readParts(req: FastifyRequest, fields: Record<string, string>): Promise<Buffer | undefined> {
+  let bytes: Buffer | undefined;
+  for await (const part of req.parts()) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'file') throw new ApiError(400, 'invalid_request', 'unexpected file field: send the document as field "file"');
+      bytes = await part.toBuffer();
+    } else {
+      // busboy cuts a value at the field size limit and says so; a cut value must not pass as the real one.
+      if (part.valueTruncated || part.fieldnameTruncated) throw new ApiError(400, 'invalid_request', 'a form field is longer than 1024 bytes');
+      fields[part.fieldname] = String(part.value);
+    }
+  }
+  return bytes;
 }
