@@ -61,6 +61,7 @@ export function startWorkers(rt: Runtime, registry: Registry, stages: readonly S
       maxMemoryMb: c.PARSE_MEMORY_MB,
       maxPagePixels: c.MAX_PAGE_PIXELS,
       maxDocumentPixels: c.MAX_DOCUMENT_PIXELS,
+      renderDpi: c.OCR_DPI,
     },
     render: { dpi: c.OCR_DPI, timeoutMs: c.PAGE_TIMEOUT_MS, maxMemoryMb: c.PARSE_MEMORY_MB, maxPixels: c.MAX_PAGE_PIXELS },
     maxDocumentPixels: c.MAX_DOCUMENT_PIXELS,

@@ -34,7 +34,7 @@ export type HostileJson = {
   expectStatus: number;
 };
 
-export type CorpusLimits = { maxUploadBytes: number; maxPages: number; maxPagePixels: number; maxDocumentPixels: number };
+export type CorpusLimits = { maxUploadBytes: number; maxPages: number; maxPagePixels: number; maxDocumentPixels: number; ocrDpi: number };
 
 /** Any failure a damaged file may legitimately end in (all typed; none of them "internal"). */
 export const DAMAGED = ['unreadable', 'unsupported_type', 'too_large', 'timeout', 'memory', 'no_text', 'too_many_pages'] as const;
@@ -122,10 +122,10 @@ async function deflatedZeros(bytes: number): Promise<Buffer> {
   return Buffer.concat(out);
 }
 
-function manyPagesPdf(pages: number, countLie?: number): Buffer {
+function manyPagesPdf(pages: number, countLie?: number, mediaBox = '[0 0 612 792]'): Buffer {
   const kids = Array.from({ length: pages }, (_, i) => `${i + 4} 0 R`).join(' ');
   const objs: PdfObject[] = ['<< /Type /Catalog /Pages 2 0 R >>', `<< /Type /Pages /Kids [${kids}] /Count ${countLie ?? pages} >>`, stream(content('page'))];
-  for (let i = 0; i < pages; i++) objs.push('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R >>');
+  for (let i = 0; i < pages; i++) objs.push(`<< /Type /Page /Parent 2 0 R /MediaBox ${mediaBox} /Contents 3 0 R >>`);
   return buildPdf(objs);
 }
 
@@ -264,6 +264,9 @@ export async function hostileUploads(limits: CorpusLimits): Promise<HostileUploa
   const side = Math.ceil(Math.sqrt(limits.maxPagePixels)) + 1; // just over the per-page limit
   const perPageOk = Math.floor(Math.sqrt(limits.maxPagePixels * 0.9));
   const pagesOverTotal = Math.min(limits.maxPages, Math.ceil(limits.maxDocumentPixels / (perPageOk * perPageOk)) + 1);
+  // Tabloid pages with no text layer, enough of them that OCR would render past the document pixel limit.
+  const tabloidPx = Math.min(limits.maxPagePixels, 792 * 1224 * (limits.ocrDpi / 72) ** 2);
+  const tabloidPages = Math.ceil(limits.maxDocumentPixels / tabloidPx) + 1;
   const letterText = Buffer.from(`${LETTER}\n`, 'utf8');
   // Same bytes from the same source are a duplicate upload: each case that carries a letter gets its own.
   const textFor = (name: string) => Buffer.from(`${LETTER}\n(${name})\n`, 'utf8');
@@ -307,6 +310,7 @@ export async function hostileUploads(limits: CorpusLimits): Promise<HostileUploa
     { name: 'pdf-10000-pages', what: '10,000 real page objects', request: raw(manyPagesPdf(10_000)), expect: { at: 'pipeline', fails: ['too_many_pages'] } },
     { name: 'pdf-count-lie', what: 'one page, /Count says 1,000,000', request: raw(manyPagesPdf(1, 1_000_000)), expect: { at: 'pipeline', terminal: DAMAGED } },
     { name: 'pdf-huge-mediabox', what: 'a 200 × 200 inch page with no text layer', request: raw(letterPdf({ mediaBox: '[0 0 14400 14400]', contents: stream('0 0 m 10 10 l S') })), expect: { at: 'pipeline', fails: ['too_large'] } },
+    { name: 'pdf-ocr-pixels-over-total', what: `${tabloidPages} scanned-looking tabloid pages: each fine, together over the document pixel limit`, request: raw(manyPagesPdf(tabloidPages, undefined, '[0 0 792 1224]')), expect: { at: 'pipeline', fails: ['too_large'] } },
     { name: 'pdf-absurd-mediabox', what: 'MediaBox [0 0 1e30 1e30] with no text layer', request: raw(letterPdf({ mediaBox: '[0 0 1000000000000000000000000000000 1000000000000000000000000000000]', contents: stream('0 0 m 10 10 l S') })), expect: { at: 'pipeline', fails: ['too_large', 'unreadable'] } },
     { name: 'pdf-negative-mediabox', what: 'MediaBox with negative size', request: raw(letterPdf({ mediaBox: '[0 0 -612 -792]' })), expect: { at: 'pipeline', terminal: DAMAGED } },
     // --- PNG

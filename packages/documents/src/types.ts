@@ -8,8 +8,10 @@ export type ExtractLimits = {
   maxMemoryMb: number;
   /** Pixels one image page may have (checked from headers, before anything is decoded). */
   maxPagePixels: number;
-  /** Pixels all of an image document's pages may add up to. */
+  /** Pixels all of a document's pages may add up to (image pages, and PDF pages as rendered for OCR). */
   maxDocumentPixels: number;
+  /** Resolution PDF pages are rendered at for OCR, to price the pages that need it before any is rendered. */
+  renderDpi: number;
 };
 
 export type ExtractedPage = {
