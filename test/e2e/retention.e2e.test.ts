@@ -24,12 +24,13 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => sys?.stop());
 
-async function uploadAndFinish(text: string) {
+async function uploadAndFinish(text: string | Buffer) {
   const res = await fetch(`${sys.url}/v1/documents`, {
     method: 'POST',
     headers: { authorization: `Bearer ${intake}`, 'content-type': 'application/pdf' },
-    body: await makeBornDigitalPdf([text]),
+    body: typeof text === 'string' ? await makeBornDigitalPdf([text]) : text,
   });
+  expect(res.status).toBe(202);
   const { id } = (await res.json()) as { id: string };
   await waitFor(
     async () => {
@@ -45,7 +46,8 @@ const get = (path: string, token = reviewer) => fetch(`${sys.url}${path}`, { hea
 
 describe('retention end to end', () => {
   it('`triage retention run` purges an old document: content answers 410, the record stays, the run is audited', async () => {
-    const oldId = await uploadAndFinish(CARDIO_LETTER);
+    const cardioPdf = await makeBornDigitalPdf([CARDIO_LETTER]);
+    const oldId = await uploadAndFinish(cardioPdf);
     const keptId = await uploadAndFinish(ORTHO_LETTER);
     const before = await get(`/v1/documents/${oldId}/original`);
     expect(before.status).toBe(200);
@@ -88,5 +90,10 @@ describe('retention end to end', () => {
     const reads = await sys.rt.dbh.db.select().from(schema.auditEvents).where(eq(schema.auditEvents.documentId, oldId));
     expect(reads.map((e) => e.action)).toEqual(expect.arrayContaining(['document_content_read', 'request_refused']));
     expect(await verifyAuditChain(sys.rt.dbh.db)).toMatchObject({ ok: true });
+
+    // The same bytes sent again are a new document with its own original, not a duplicate of the purged record.
+    const againId = await uploadAndFinish(cardioPdf);
+    expect(againId).not.toBe(oldId);
+    expect((await get(`/v1/documents/${againId}/original`)).status).toBe(200);
   }, 120_000);
 });

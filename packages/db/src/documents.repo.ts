@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, Executor } from './client.ts';
 import { documents, pages } from './schema.ts';
 
@@ -9,7 +9,7 @@ export type NewDocument = Pick<
 >;
 
 /**
- * Inserts the document unless the same bytes from the same source, or the same idempotency key
+ * Inserts the document unless the same bytes from the same source (not purged by retention), or the same idempotency key
  * from the same caller, already exist; then it returns the existing row and `duplicate: true`.
  */
 export async function insertDocument(db: Db, doc: NewDocument): Promise<{ row: DocumentRow; duplicate: boolean }> {
@@ -27,9 +27,9 @@ export async function insertDocument(db: Db, doc: NewDocument): Promise<{ row: D
     .from(documents)
     .where(
       doc.idempotencyKey && doc.createdBy
-        ? sql`(${documents.source} = ${doc.source} and ${documents.sha256} = ${doc.sha256})
+        ? sql`(${documents.source} = ${doc.source} and ${documents.sha256} = ${doc.sha256} and ${documents.purgedAt} is null)
               or (${documents.createdBy} = ${doc.createdBy} and ${documents.idempotencyKey} = ${doc.idempotencyKey})`
-        : and(eq(documents.source, doc.source), eq(documents.sha256, doc.sha256)),
+        : and(eq(documents.source, doc.source), eq(documents.sha256, doc.sha256), isNull(documents.purgedAt)),
     );
   if (!existing) throw new Error('document insert conflicted but no existing row was found');
   return { row: existing, duplicate: true };

@@ -65,7 +65,7 @@ export const documents = pgTable(
     purgedAt: ts('purged_at'),
   },
   (t) => [
-    uniqueIndex('documents_source_sha_uq').on(t.source, t.sha256),
+    uniqueIndex('documents_source_sha_uq').on(t.source, t.sha256).where(sql`${t.purgedAt} is null`),
     uniqueIndex('documents_idem_uq').on(t.createdBy, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
     index('documents_status_idx').on(t.status, t.updatedAt),
     index('documents_retention_idx').on(t.completedAt).where(sql`${t.purgedAt} is null`),
