@@ -10,13 +10,14 @@ import { startSystem, type System } from './system.ts';
 import { CARDIO_LETTER, ORTHO_LETTER } from './letters.ts';
 
 // Low limits so the corpus stays quick on a 2-core machine; the same checks guard the production defaults.
-const LIMITS: CorpusLimits = { maxUploadBytes: 4 * 1024 * 1024, maxPages: 50, maxPagePixels: 40_000_000, maxDocumentPixels: 200_000_000, ocrDpi: 200 };
+const LIMITS: CorpusLimits = { maxUploadBytes: 4 * 1024 * 1024, maxPages: 50, maxPagePixels: 40_000_000, maxDocumentPixels: 200_000_000, ocrDpi: 200, maxTextChars: 3_000_000 };
 const ENV = {
   MAX_UPLOAD_BYTES: String(LIMITS.maxUploadBytes),
   MAX_PAGES: String(LIMITS.maxPages),
   MAX_PAGE_PIXELS: String(LIMITS.maxPagePixels),
   MAX_DOCUMENT_PIXELS: String(LIMITS.maxDocumentPixels),
   OCR_DPI: String(LIMITS.ocrDpi),
+  MAX_TEXT_CHARS: String(LIMITS.maxTextChars),
   PARSE_TIMEOUT_MS: '8000',
   PAGE_TIMEOUT_MS: '20000',
   PARSE_MEMORY_MB: '256',

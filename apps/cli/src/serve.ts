@@ -62,6 +62,7 @@ export function startWorkers(rt: Runtime, registry: Registry, stages: readonly S
       maxPagePixels: c.MAX_PAGE_PIXELS,
       maxDocumentPixels: c.MAX_DOCUMENT_PIXELS,
       renderDpi: c.OCR_DPI,
+      maxTextChars: c.MAX_TEXT_CHARS,
     },
     render: { dpi: c.OCR_DPI, timeoutMs: c.PAGE_TIMEOUT_MS, maxMemoryMb: c.PARSE_MEMORY_MB, maxPixels: c.MAX_PAGE_PIXELS },
     maxDocumentPixels: c.MAX_DOCUMENT_PIXELS,

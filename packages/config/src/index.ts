@@ -43,6 +43,8 @@ export const configSchema = z.object({
   MAX_PAGE_PIXELS: int(60_000_000),
   /** Pixels a whole document may add up to across its pages (multi-page TIFFs, OCR of many pages). */
   MAX_DOCUMENT_PIXELS: int(800_000_000),
+  /** Characters of text a document may yield; more fails too_large (classifying megabytes stalls a worker). */
+  MAX_TEXT_CHARS: int(2_000_000),
   /** Deadline for one page: rendering it, and recognising it. */
   PAGE_TIMEOUT_MS: int(60_000),
   REVIEW_LEASE_MS: int(10 * 60_000),

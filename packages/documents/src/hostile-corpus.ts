@@ -34,7 +34,7 @@ export type HostileJson = {
   expectStatus: number;
 };
 
-export type CorpusLimits = { maxUploadBytes: number; maxPages: number; maxPagePixels: number; maxDocumentPixels: number; ocrDpi: number };
+export type CorpusLimits = { maxUploadBytes: number; maxPages: number; maxPagePixels: number; maxDocumentPixels: number; ocrDpi: number; maxTextChars: number };
 
 /** Any failure a damaged file may legitimately end in (all typed; none of them "internal"). */
 export const DAMAGED = ['unreadable', 'unsupported_type', 'too_large', 'timeout', 'memory', 'no_text', 'too_many_pages'] as const;
@@ -267,6 +267,7 @@ export async function hostileUploads(limits: CorpusLimits): Promise<HostileUploa
   // Tabloid pages with no text layer, enough of them that OCR would render past the document pixel limit.
   const tabloidPx = Math.min(limits.maxPagePixels, 792 * 1224 * (limits.ocrDpi / 72) ** 2);
   const tabloidPages = Math.ceil(limits.maxDocumentPixels / tabloidPx) + 1;
+  const largeAllowed = Math.min(limits.maxUploadBytes, limits.maxTextChars) - 1024;
   const letterText = Buffer.from(`${LETTER}\n`, 'utf8');
   // Same bytes from the same source are a duplicate upload: each case that carries a letter gets its own.
   const textFor = (name: string) => Buffer.from(`${LETTER}\n(${name})\n`, 'utf8');
@@ -350,7 +351,10 @@ export async function hostileUploads(limits: CorpusLimits): Promise<HostileUploa
     // --- text
     { name: 'text-over-limit', what: `a text file of ${limits.maxUploadBytes + 1} bytes (one over the limit)`, request: raw(filled(limits.maxUploadBytes + 1), 'text/plain'), expect: { at: 'intake', status: 413, code: 'payload_too_large' } },
     { name: 'text-over-limit-multipart', what: 'the same, as a multipart file', request: mp([{ name: 'file', filename: 'big.txt', body: filled(limits.maxUploadBytes + 1) }]), expect: { at: 'intake', status: 413, code: 'payload_too_large' } },
-    { name: 'text-large-allowed', what: `a text file of ${limits.maxUploadBytes - 1024} bytes (under the limit)`, request: raw(filled(limits.maxUploadBytes - 1024), 'text/plain'), expect: { at: 'pipeline', processed: true } },
+    { name: 'text-large-allowed', what: `a text file of ${largeAllowed} bytes (under the byte and text limits)`, request: raw(filled(largeAllowed), 'text/plain'), expect: { at: 'pipeline', processed: true } },
+    ...(limits.maxTextChars + 1024 < limits.maxUploadBytes
+      ? [{ name: 'text-over-char-limit', what: `${limits.maxTextChars + 1024} characters: within the byte limit, over the text limit`, request: raw(filled(limits.maxTextChars + 1024), 'text/plain'), expect: { at: 'pipeline' as const, fails: ['too_large'] } }]
+      : []),
     { name: 'text-with-nuls', what: 'a letter with NUL bytes in it', request: raw(Buffer.concat([letterText, Buffer.alloc(16), letterText]), 'text/plain'), expect: { at: 'intake', status: 415, code: 'unsupported_media_type' } },
     { name: 'text-invalid-utf8', what: 'a letter with invalid UTF-8 sequences', request: raw(Buffer.concat([letterText, Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0xff, 0xfe]), letterText]), 'text/plain'), expect: { at: 'intake', status: 415, code: 'unsupported_media_type' } },
     { name: 'text-invalid-utf8-late', what: 'valid UTF-8 for 100 KB (past the sniff window), then an invalid byte', request: raw(Buffer.concat([filled(100_000), Buffer.from([0xff, 0xfe, 0xfd])]), 'text/plain'), expect: { at: 'pipeline', fails: ['unreadable'] } },

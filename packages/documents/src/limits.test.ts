@@ -3,7 +3,7 @@ import { buildPdf, pixelFloodPng, tiffWithIfds } from './hostile-corpus.ts';
 import { closeDocumentWorkers, extractPages } from './isolate.ts';
 import type { ExtractLimits } from './types.ts';
 
-const limits: ExtractLimits = { maxPages: 20, minTextChars: 20, timeoutMs: 20_000, maxMemoryMb: 256, maxPagePixels: 10_000_000, maxDocumentPixels: 50_000_000, renderDpi: 200 };
+const limits: ExtractLimits = { maxPages: 20, minTextChars: 20, timeoutMs: 20_000, maxMemoryMb: 256, maxPagePixels: 10_000_000, maxDocumentPixels: 50_000_000, renderDpi: 200, maxTextChars: 1000 };
 afterAll(() => closeDocumentWorkers());
 
 const blankPages = (n: number, box: string) =>
@@ -23,6 +23,11 @@ describe('document limits, checked before decoding', () => {
     const pages = Array.from({ length: 10 }, () => ({ width: 3000, height: 3000 })); // 9 MP each, 90 MP in all
     await expect(extractPages(tiffWithIfds(pages), 'tiff', limits)).rejects.toMatchObject({ reason: 'too_large' });
     await expect(extractPages(tiffWithIfds(pages.slice(0, 3)), 'tiff', limits)).resolves.toHaveLength(3);
+  });
+
+  it('a document yielding more text than the limit is too_large', async () => {
+    await expect(extractPages(Buffer.from('word '.repeat(201)), 'text', limits)).rejects.toMatchObject({ reason: 'too_large' });
+    await expect(extractPages(Buffer.from('word '.repeat(199)), 'text', limits)).resolves.toHaveLength(1);
   });
 
   it('prices the PDF pages that need OCR at the render resolution', async () => {

@@ -10,6 +10,8 @@ export type ExtractLimits = {
   maxPagePixels: number;
   /** Pixels all of a document's pages may add up to (image pages, and PDF pages as rendered for OCR). */
   maxDocumentPixels: number;
+  /** Characters of text a document may yield (a letter is kilobytes; megabytes stall classification). */
+  maxTextChars: number;
   /** Resolution PDF pages are rendered at for OCR, to price the pages that need it before any is rendered. */
   renderDpi: number;
 };
