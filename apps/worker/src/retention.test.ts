@@ -103,10 +103,31 @@ describe('retention', () => {
     expect(await runRetention(tdb.db, blobs, { days: 0, now })).toEqual({ skipped: 'disabled' });
   });
 
+  it('an upload of the same bytes that commits while the pass deletes the blob keeps its original', async () => {
+    const old = await seed('race-old', 'routed', daysAgo(400), 'race bytes');
+    let twin: string | undefined;
+    const racing: BlobStore = {
+      ...blobs,
+      async delete(key) {
+        // Another connection commits a new document with the same bytes right before the file goes.
+        const [row] = await tdb.db
+          .insert(schema.documents)
+          .values({ source: 'src-race-new', sha256: old.sha256, kind: 'text', byteSize: old.byteSize, storageKey: key, status: 'received' })
+          .returning();
+        twin = row!.id;
+        await blobs.delete(key);
+      },
+    };
+    const r = await runRetention(tdb.db, racing, { days: 30, now });
+    expect(r).toMatchObject({ ids: [old.id], blobsDeleted: 0 });
+    expect(twin).toBeDefined();
+    expect((await blobs.get(old.storageKey)).toString()).toBe('race bytes');
+  });
+
   it('the last sharer purged deletes the shared blob', async () => {
     const later = new Date(now.getTime() + 40 * DAY);
     const r = await runRetention(tdb.db, blobs, { days: 30, now: later });
-    expect(r).toMatchObject({ purged: 2 }); // 'recent' and 'shared-new'; the one in review stays
+    expect(r).toMatchObject({ purged: 2 }); // 'recent' and 'shared-new'; the one in review and the received twin stay
     const [sharedNew] = await tdb.db.select().from(schema.documents).where(eq(schema.documents.source, 'src-shared-new'));
     expect(await blobs.exists(sharedNew!.storageKey)).toBe(false);
   });

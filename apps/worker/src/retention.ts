@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { appendAudit, findPurgeable, purgeDocumentContent, rowsOf, type Db } from '@triage/db';
+import { appendAudit, findPurgeable, purgeDocumentContent, rowsOf, unpurgedSharers, type Db } from '@triage/db';
 import type { BlobStore } from '@triage/storage';
 
 const RETENTION_LOCK = 7_362_004;
@@ -29,7 +29,15 @@ export async function runRetention(db: Db, blobs: BlobStore, opts: RetentionOpti
       ids.push(r.id);
       if (r.deleteBlob) blobKeys.add(r.storageKey);
     }
-    for (const key of blobKeys) await blobs.delete(key);
+    for (const key of blobKeys) {
+      // An upload of the same bytes may commit while we delete: keep the bytes until we have looked again.
+      const bytes = await blobs.get(key).catch(() => null);
+      await blobs.delete(key);
+      if (bytes && (await unpurgedSharers(tx, key)) > 0) {
+        await blobs.put(bytes);
+        blobKeys.delete(key);
+      }
+    }
     await appendAudit(tx, {
       actor: opts.actor ?? 'system:retention',
       action: 'retention_purged',

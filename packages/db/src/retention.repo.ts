@@ -37,9 +37,15 @@ export async function purgeDocumentContent(tx: Executor, id: string, now = new D
   if (!doc) return null;
   await tx.update(pages).set({ text: '', purgedAt: now, updatedAt: now }).where(eq(pages.documentId, id));
   await tx.update(classifications).set({ evidence: sql`'[]'::jsonb` }).where(eq(classifications.documentId, id));
-  const [shared] = await tx
+  const shared = await unpurgedSharers(tx, doc.storageKey, id);
+  return { id: doc.id, storageKey: doc.storageKey, deleteBlob: shared === 0 };
+}
+
+/** Documents other than `exceptId` that still need this original (each statement sees rows committed since). */
+export async function unpurgedSharers(tx: Executor, storageKey: string, exceptId?: string): Promise<number> {
+  const [row] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(documents)
-    .where(and(eq(documents.storageKey, doc.storageKey), ne(documents.id, id), isNull(documents.purgedAt)));
-  return { id: doc.id, storageKey: doc.storageKey, deleteBlob: (shared?.n ?? 0) === 0 };
+    .where(and(eq(documents.storageKey, storageKey), isNull(documents.purgedAt), exceptId ? ne(documents.id, exceptId) : undefined));
+  return row?.n ?? 0;
 }

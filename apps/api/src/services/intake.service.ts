@@ -39,6 +39,8 @@ export async function acceptDocument(
     storageKey: key,
     createdBy: principal.tokenId,
   });
+  // A retention pass may have deleted a purged twin's blob between put and insert: store the bytes again.
+  if (!duplicate && !(await deps.blobs.exists(key))) await deps.blobs.put(input.bytes);
   if (!duplicate) {
     await deps.queues.enqueue('extract', { documentId: row.id, run: row.run }).catch((e: Error) => {
       deps.log.warn({ documentId: row.id, err: { message: e.message } }, 'enqueue failed; the reconciler will retry');
