@@ -135,7 +135,12 @@ async function readUpload(req: FastifyRequest): Promise<IntakeInput> {
   try {
     bytes = await readParts(req, fields);
   } catch (e) {
-    if (e instanceof ApiError || (e as { statusCode?: number }).statusCode === 413) throw e;
+    if (e instanceof ApiError) throw e;
+    const code = (e as { code?: string }).code;
+    if (code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') {
+      throw new ApiError(413, 'payload_too_large', 'a multipart upload carries one file and at most 10 fields');
+    }
+    if ((e as { statusCode?: number }).statusCode === 413) throw e;
     // busboy's own errors (no closing boundary, broken part headers) are the client's malformed body.
     throw new ApiError(400, 'invalid_request', 'malformed multipart body');
   }
