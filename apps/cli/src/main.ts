@@ -96,16 +96,16 @@ async function main(argv: string[]): Promise<number> {
     case 'db': {
       const { values } = parseArgs({ args: rest.slice(1), options: { role: { type: 'string' } } });
       if (rest[0] !== 'grant-app-role' || !values.role) throw new ConfigError('usage: triage db grant-app-role --role NAME');
-      if (!ROLE_NAME.test(values.role)) throw new ConfigError('--role must be a plain Postgres role name ([a-z_][a-z0-9_]*)');
+      const role = z.string().regex(ROLE_NAME, '--role must be a plain Postgres role name ([a-z_][a-z0-9_]*)').parse(values.role);
       if (!config.DATABASE_URL) throw new ConfigError('grant-app-role needs DATABASE_URL (the embedded database has no roles)');
       const h = await openDb({ url: config.DATABASE_URL, tls: dbTls(config) });
       try {
         await migrate(h, config.DATABASE_URL, dbTls(config));
-        await grantAppRole(h.db, values.role);
+        await grantAppRole(h.db, role);
       } finally {
         await h.close();
       }
-      console.error(`granted ${values.role}: read/insert/update on pipeline tables, SELECT and INSERT only on audit_events, no DELETE`);
+      console.error(`granted ${role}: read/insert/update on pipeline tables, SELECT and INSERT only on audit_events, no DELETE`);
       return 0;
     }
     case 'retention': {
