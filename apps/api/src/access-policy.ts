@@ -13,6 +13,7 @@ export const accessPolicy: Record<string, RouteAccess> = {
   'POST /v1/documents': ['intake', 'admin'],
   'GET /v1/documents/:id': ['intake', 'reviewer', 'admin'],
   'GET /v1/documents/:id/provenance': ['intake', 'reviewer', 'admin'],
+  'GET /v1/documents/:id/original': ['reviewer', 'admin'],
   'POST /v1/documents/:id/replay': ['admin'],
   'GET /v1/failures': ['admin'],
   'GET /v1/audit/verify': ['auditor', 'admin'],

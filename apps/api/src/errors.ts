@@ -4,6 +4,7 @@ export type ApiErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
+  | 'gone'
   | 'empty_body'
   | 'payload_too_large'
   | 'unsupported_media_type'

@@ -63,13 +63,16 @@ declare module 'fastify' {
   }
 }
 
+const JSON_BODY_LIMIT = 64 * 1024;
+
 /** Route keys per built server, so a test can hold the policy table against what is really served. */
 export const registeredRoutes = new WeakMap<FastifyInstance, string[]>();
 
 export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log.child({ component: 'api' }),
-    bodyLimit: deps.maxUploadBytes,
+    // JSON routes take small bodies; the document parsers below set their own, larger limit.
+    bodyLimit: JSON_BODY_LIMIT,
     trustProxy: true,
     ...(deps.https ? { https: deps.https } : {}),
   }) as unknown as FastifyInstance;
@@ -121,7 +124,8 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     if (err instanceof ApiError) return sendError(reply, err);
     const e = err as { code?: string; statusCode?: number; message: string; validation?: unknown };
     if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e.code === 'FST_REQ_FILE_TOO_LARGE' || e.statusCode === 413) {
-      return sendError(reply, new ApiError(413, 'payload_too_large', `the document is larger than ${deps.maxUploadBytes} bytes`));
+      const limit = req.routeOptions.url === '/v1/documents' ? deps.maxUploadBytes : JSON_BODY_LIMIT;
+      return sendError(reply, new ApiError(413, 'payload_too_large', `the request body is larger than ${limit} bytes`));
     }
     if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.statusCode === 400) {
       return sendError(reply, new ApiError(400, 'invalid_request', e.message));

@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, publicUrl } from '@triage/config';
 import { STAGES, stageName, role as roleSchema, type StageName } from '@triage/contracts';
-import { createToken, listUnknownEmails, migrate, openDb, revokeToken, verifyAuditChain } from '@triage/db';
-import { listFailures, replayDocument, replayFailures } from '@triage/api';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { createAuditedToken, grantAppRole, listUnknownEmails, migrate, openDb, revokeAuditedToken, ROLE_NAME, verifyAuditChain } from '@triage/db';
+import { runRetention } from '@triage/worker';
+import { DocumentPurgedError, listFailures, replayDocument, replayFailures } from '@triage/api';
 import { generateKeyLine } from '@triage/crypto';
 import { createFsBlobStore, createSealedBlobStore } from '@triage/storage';
 import { createLogger, dbTls, openRuntime } from './runtime.ts';
@@ -23,6 +26,8 @@ const USAGE = `usage: triage <command>
   keys generate [--id ID]                print a new key line for TRIAGE_ENCRYPTION_KEY (put it first to make it current)
   keys rotate [--batch N]                re-encrypt everything not under the current key (resumable, audited)
   audit verify                           recompute the audit hash chain; names the first broken event
+  db grant-app-role --role NAME          (as the owner) least privilege for the app's login role: no UPDATE/DELETE on audit_events
+  retention run [--days N]               purge content of documents finished more than N (default RETENTION_DAYS) days ago
   failures [--reason R] [--stage S] [--json]
   replay <documentId> [--from-stage S]
   replay --failed [--reason R] [--stage S] [--from-stage S]   bulk replay by filter
@@ -53,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
       const registry = createRegistry();
       const workers = startWorkers(rt, registry, STAGES, config.WORKER_CONCURRENCY);
       const { app, address } = await startApi(rt, registry);
-      const { token } = await createToken(rt.dbh.db, { role: 'admin', name: 'bootstrap', expiresAt: new Date(Date.now() + 86_400_000) });
+      const { token } = await createAuditedToken(rt.dbh.db, { role: 'admin', name: 'bootstrap', expiresAt: new Date(Date.now() + 86_400_000) }, cliActor());
       console.error(`\nreferral triage is running\n  API:       ${address}  (public URL ${publicUrl(config)})\n  database:  ${rt.dbh.kind === 'pglite' ? `embedded PGlite in ${config.DATA_DIR}/pglite` : 'DATABASE_URL'}\n  redis:     ${rt.redisUrl}\n  mail:      ${config.SMTP_URL ? 'SMTP_URL' : `.eml files in ${config.DATA_DIR}/mail`}\n  admin token (24 h):\n`);
       console.log(token);
       console.error(`\ntry: curl -H "Authorization: Bearer <token>" --data-binary @letter.pdf ${address}/v1/documents\n`);
@@ -103,6 +108,37 @@ async function main(argv: string[]): Promise<number> {
       if (!v.ok) console.error(`audit chain BROKEN at event ${v.brokenAt}: ${v.why}`);
       return v.ok ? 0 : 1;
     }
+    case 'db': {
+      const { values } = parseArgs({ args: rest.slice(1), options: { role: { type: 'string' } } });
+      if (rest[0] !== 'grant-app-role' || !values.role) throw new ConfigError('usage: triage db grant-app-role --role NAME');
+      const role = z.string().regex(ROLE_NAME, '--role must be a plain Postgres role name ([a-z_][a-z0-9_]*)').parse(values.role);
+      if (!config.DATABASE_URL) throw new ConfigError('grant-app-role needs DATABASE_URL (the embedded database has no roles)');
+      const h = await openDb({ url: config.DATABASE_URL, tls: dbTls(config) });
+      try {
+        await migrate(h, config.DATABASE_URL, dbTls(config));
+        await grantAppRole(h.db, role);
+      } finally {
+        await h.close();
+      }
+      console.error(`granted ${role}: read/insert/update on pipeline tables, SELECT and INSERT only on audit_events, no DELETE`);
+      return 0;
+    }
+    case 'retention': {
+      const { values } = parseArgs({ args: rest.slice(1), options: { days: { type: 'string' } } });
+      if (rest[0] !== 'run') throw new ConfigError('usage: triage retention run [--days N]');
+      const days = values.days !== undefined ? z.coerce.number().int().positive('--days must be a positive integer').parse(values.days) : config.RETENTION_DAYS;
+      if (!(days > 0)) throw new ConfigError('retention is off (RETENTION_DAYS=0); pass --days N to purge anyway');
+      const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite`, tls: dbTls(config) });
+      try {
+        await migrate(h, config.DATABASE_URL, dbTls(config));
+        const blobs = createFsBlobStore(join(config.DATA_DIR, 'blobs'));
+        const r = await runRetention(h.db, blobs, { days, actor: cliActor() });
+        console.log(JSON.stringify(r));
+        return 'skipped' in r ? 1 : 0;
+      } finally {
+        await h.close();
+      }
+    }
     case 'failures': {
       const { values } = parseArgs({ args: rest, options: { reason: { type: 'string' }, stage: { type: 'string' }, json: { type: 'boolean' } } });
       const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite`, tls: dbTls(config) });
@@ -133,7 +169,10 @@ async function main(argv: string[]): Promise<number> {
         }
         const id = positionals[0];
         if (!id) throw new ConfigError('replay needs a document id or --failed');
-        const r = await replayDocument(rt.dbh.db, rt.queues, id, from);
+        const r = await replayDocument(rt.dbh.db, rt.queues, id, from).catch((e: unknown) => {
+          if (e instanceof DocumentPurgedError) throw new ConfigError(e.message);
+          throw e;
+        });
         if (!r) {
           console.error(`no document ${id}`);
           return 1;
@@ -163,17 +202,18 @@ async function tokenCommand(config: ReturnType<typeof loadConfig>, args: string[
       const role = roleSchema.parse(values.role);
       if (!values.name) throw new ConfigError('--name is required');
       const days = values['expires-days'] ? Number(values['expires-days']) : null;
-      const { token } = await createToken(h.db, {
-        role,
-        name: values.name,
-        expiresAt: days ? new Date(Date.now() + days * 86_400_000) : null,
-      });
+      const { token } = await createAuditedToken(
+        h.db,
+        { role, name: values.name, expiresAt: days ? new Date(Date.now() + days * 86_400_000) : null },
+        cliActor(),
+      );
       console.log(token);
       return 0;
     }
     if (sub === 'revoke') {
       if (!values.id) throw new ConfigError('--id is required');
-      const ok = await revokeToken(h.db, values.id);
+      const id = z.string().uuid('--id must be a token id (uuid)').parse(values.id);
+      const ok = await revokeAuditedToken(h.db, id, cliActor());
       console.error(ok ? 'revoked' : 'no such token');
       return ok ? 0 : 1;
     }
@@ -227,6 +267,17 @@ async function reviewCommand(config: ReturnType<typeof loadConfig>, args: string
   } finally {
     await h.close();
   }
+}
+
+/** Who ran a CLI command, for the audit trail (the OS account: the CLI has no bearer token). */
+function cliActor(): string {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (some containers)
+  }
+  return `cli:${user}`;
 }
 
 async function evaluationCommand(argv: string[]): Promise<number> {

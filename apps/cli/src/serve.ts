@@ -13,6 +13,7 @@ import {
   createSmtpMailer,
   createStageMetrics,
   startReconciler,
+  startRetention,
   startWorkerHost,
   type WorkerHost,
 } from '@triage/worker';
@@ -63,13 +64,23 @@ export function startWorkers(rt: Runtime, registry: Registry, stages: readonly S
     db: rt.dbh.db,
     blobs: rt.blobs,
     keyring: rt.keyring,
-    limits: { maxPages: c.MAX_PAGES, minTextChars: c.MIN_TEXT_CHARS, timeoutMs: c.PARSE_TIMEOUT_MS, maxMemoryMb: c.PARSE_MEMORY_MB },
-    render: { dpi: c.OCR_DPI, timeoutMs: c.PARSE_TIMEOUT_MS, maxMemoryMb: c.PARSE_MEMORY_MB, maxPixels: 60_000_000 },
+    limits: {
+      maxPages: c.MAX_PAGES,
+      minTextChars: c.MIN_TEXT_CHARS,
+      timeoutMs: c.PARSE_TIMEOUT_MS,
+      maxMemoryMb: c.PARSE_MEMORY_MB,
+      maxPagePixels: c.MAX_PAGE_PIXELS,
+      maxDocumentPixels: c.MAX_DOCUMENT_PIXELS,
+      renderDpi: c.OCR_DPI,
+      maxTextChars: c.MAX_TEXT_CHARS,
+    },
+    render: { dpi: c.OCR_DPI, timeoutMs: c.PAGE_TIMEOUT_MS, maxMemoryMb: c.PARSE_MEMORY_MB, maxPixels: c.MAX_PAGE_PIXELS },
+    maxDocumentPixels: c.MAX_DOCUMENT_PIXELS,
     ocrEngine: () => {
       if (engine) return engine;
-      const native = c.OCR_ENGINE === 'native' ? createNativeTesseractEngine() : null;
+      const native = c.OCR_ENGINE === 'native' ? createNativeTesseractEngine({ pageTimeoutMs: c.PAGE_TIMEOUT_MS }) : null;
       if (c.OCR_ENGINE === 'native' && !native) rt.log.warn('OCR_ENGINE=native but no tesseract binary on PATH; using tesseract.js');
-      engine = native ?? createTesseractJsEngine({ workers: c.OCR_WORKERS });
+      engine = native ?? createTesseractJsEngine({ workers: c.OCR_WORKERS, pageTimeoutMs: c.PAGE_TIMEOUT_MS });
       return engine;
     },
     model: () => loadModel(c.MODEL_PATH),
@@ -102,10 +113,12 @@ export function startWorkers(rt: Runtime, registry: Registry, stages: readonly S
     staleMs: c.RECONCILE_STALE_MS,
     sendingStaleMs: c.OUTBOX_UNKNOWN_AFTER_MS,
   });
+  const retention = startRetention(rt.dbh.db, rt.rawBlobs, rt.log, { days: c.RETENTION_DAYS, intervalMs: c.RETENTION_INTERVAL_MS });
   return {
     ...host,
     async stopAll() {
       reconciler.stop();
+      retention.stop();
       await host.close(30_000);
       await engine?.close().catch(() => undefined);
       mailer.close();

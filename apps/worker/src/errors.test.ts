@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError, PermanentError, scrubMessage, TransientError } from './errors.ts';
+import { DocumentError } from '@triage/documents';
+import { classifyError, finalOnRetry, PermanentError, scrubMessage, TransientError } from './errors.ts';
 import { classifySmtpFailure } from './stages/notify/mailer.ts';
 
 describe('error classification', () => {
@@ -28,5 +29,17 @@ describe('smtp failure classification', () => {
   it('treats a dropped connection during or after DATA as unknown', () => {
     expect(classifySmtpFailure({ code: 'ECONNECTION', command: 'DATA' })).toBe('unknown');
     expect(classifySmtpFailure({ code: 'ESOCKET' })).toBe('unknown');
+  });
+});
+
+describe('finalOnRetry', () => {
+  it('lets a first parse timeout retry and makes the second one final; other errors pass through', async () => {
+    const timeout = () => Promise.reject(new DocumentError('timeout', 'document processing exceeded 10 ms'));
+    const first = await timeout().catch(finalOnRetry(1)).catch((e: unknown) => e);
+    expect(classifyError(first)).toMatchObject({ class: 'transient', reason: 'timeout' });
+    const second = await timeout().catch(finalOnRetry(2)).catch((e: unknown) => e);
+    expect(classifyError(second)).toMatchObject({ class: 'permanent', reason: 'timeout' });
+    const other = await Promise.reject(new DocumentError('unreadable', 'x')).catch(finalOnRetry(3)).catch((e: unknown) => e);
+    expect(classifyError(other)).toMatchObject({ class: 'permanent', reason: 'unreadable' });
   });
 });

@@ -1,4 +1,5 @@
 import type { FailureReason } from '@triage/contracts';
+import { DocumentError, isDocumentError } from '@triage/documents';
 
 export type ErrorClass = 'transient' | 'permanent' | 'poison';
 
@@ -55,4 +56,15 @@ export function scrubMessage(message: string): string {
     .replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, '<email>')
     .replace(/\d{4,}/g, '<n>')
     .slice(0, 300);
+}
+
+/**
+ * A parse deadline gets one retry (the machine may have been busy); a second timeout on the same bytes is
+ * the document, so it fails for good instead of holding a parser thread for every remaining attempt.
+ */
+export function finalOnRetry(attempt: number) {
+  return (e: unknown): never => {
+    if (attempt >= 2 && isDocumentError(e) && e.reason === 'timeout' && !e.permanent) throw new DocumentError('timeout', e.message, true);
+    throw e;
+  };
 }

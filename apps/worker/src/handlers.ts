@@ -18,6 +18,8 @@ export type HandlerDeps = {
   keyring: Keyring;
   limits: ExtractLimits;
   render: { dpi: number; timeoutMs: number; maxMemoryMb: number; maxPixels: number };
+  /** Rendered pixels one document's OCR may add up to. */
+  maxDocumentPixels: number;
   /** Created lazily so a process that runs no OCR stage never starts tesseract workers. */
   ocrEngine: () => OcrEngine;
   model: () => TriageModel;
@@ -36,7 +38,8 @@ export function createHandlers(d: HandlerDeps): HandlerCatalog {
   let classify: ReturnType<typeof createClassifyHandler> | undefined;
   return {
     extract: createExtractHandler({ blobs: d.blobs, keyring: d.keyring, limits: d.limits }),
-    ocr: (ctx, doc) => (ocr ??= createOcrHandler({ db: d.db, blobs: d.blobs, keyring: d.keyring, engine: d.ocrEngine(), render: d.render }))(ctx, doc),
+    ocr: (ctx, doc) =>
+      (ocr ??= createOcrHandler({ db: d.db, blobs: d.blobs, keyring: d.keyring, engine: d.ocrEngine(), render: d.render, maxDocumentPixels: d.maxDocumentPixels }))(ctx, doc),
     classify: (ctx, doc) => (classify ??= createClassifyHandler({ db: d.db, model: d.model(), keyring: d.keyring }))(ctx, doc),
     persist: createPersistHandler({ db: d.db, policy: d.policy, redFlags: d.redFlags, ocrMinConfidence: d.ocrMinConfidence, keyring: d.keyring }),
     notify: createNotifyHandler({ db: d.db, mailer: d.mailer, from: d.mailFrom, publicUrl: d.publicUrl }),

@@ -6,3 +6,4 @@ export * from './handlers.ts';
 export * from './reconciler.ts';
 export * from './metrics.ts';
 export * from './stages/notify/mailer.ts';
+export * from './retention.ts';

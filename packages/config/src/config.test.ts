@@ -7,6 +7,11 @@ describe('config', () => {
     expect(c.PORT).toBe(8080);
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.QUEUE_PREFIX).toBe('triage');
+    expect(c.RETENTION_DAYS).toBe(0);
+    expect(c.MAX_DOCUMENT_PIXELS).toBeGreaterThan(c.MAX_PAGE_PIXELS);
+  });
+  it('refuses a negative retention period', () => {
+    expect(() => loadConfig({ RETENTION_DAYS: '-1' })).toThrow(/RETENTION_DAYS/);
   });
   it('names each bad setting', () => {
     expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x' })).toThrow(ConfigError);

@@ -41,6 +41,14 @@ export const configSchema = z.object({
   OCR_MIN_CONFIDENCE: z.coerce.number().min(0).max(100).default(55),
   PARSE_TIMEOUT_MS: int(60_000),
   PARSE_MEMORY_MB: int(512),
+  /** Pixels one page may have (image input, or a PDF page rendered for OCR); a larger image fails too_large. */
+  MAX_PAGE_PIXELS: int(60_000_000),
+  /** Pixels a whole document may add up to across its pages (multi-page TIFFs, OCR of many pages). */
+  MAX_DOCUMENT_PIXELS: int(800_000_000),
+  /** Characters of text a document may yield; more fails too_large (classifying megabytes stalls a worker). */
+  MAX_TEXT_CHARS: int(2_000_000),
+  /** Deadline for one page: rendering it, and recognising it. */
+  PAGE_TIMEOUT_MS: int(60_000),
   REVIEW_LEASE_MS: int(10 * 60_000),
   /** Service-level targets: a review task is due this long after it was created, by urgency. */
   REVIEW_SLA_EMERGENT_MS: int(60 * 60_000),
@@ -54,6 +62,13 @@ export const configSchema = z.object({
   /** An email left `sending` this long (its sender died mid-send) is marked `unknown` for an operator. */
   OUTBOX_UNKNOWN_AFTER_MS: int(5 * 60_000),
   WORKER_ID: z.string().optional(),
+  /**
+   * Days after a document finishes (routed, failed, rejected) before its original, page text and evidence
+   * are purged. 0 keeps everything: the period is a legal decision of each organisation, and a default that
+   * deletes would destroy records on the first start of an upgraded deployment.
+   */
+  RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
+  RETENTION_INTERVAL_MS: int(60 * 60_000),
   /** Postgres TLS: verify-full checks the server certificate and host name against DATABASE_CA_FILE. */
   DATABASE_SSL: z.enum(['disable', 'require', 'verify-full']).default('disable'),
   DATABASE_CA_FILE: z.string().optional(),

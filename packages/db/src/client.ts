@@ -71,11 +71,25 @@ export async function migrate(handle: DbHandle, url?: string, tls?: DbTls): Prom
   const { migrate: m } = await import('drizzle-orm/postgres-js/migrator');
   const single = postgres(url, { max: 1, onnotice: () => {}, ssl: sslOption(tls) });
   try {
+    // A least-privilege app role (grantAppRole) may not run drizzle's CREATE SCHEMA: skip when up to date.
+    if (await upToDate(single)) return;
     await single`select pg_advisory_lock(${MIGRATION_LOCK})`;
     await m(drizzle(single), { migrationsFolder: MIGRATIONS_DIR });
     await single`select pg_advisory_unlock(${MIGRATION_LOCK})`;
   } finally {
     await single.end({ timeout: 5 });
+  }
+}
+
+async function upToDate(single: import('postgres').Sql): Promise<boolean> {
+  const { readFileSync } = await import('node:fs');
+  const journal = JSON.parse(readFileSync(`${MIGRATIONS_DIR}/meta/_journal.json`, 'utf8')) as { entries: { when: number }[] };
+  const latest = Math.max(...journal.entries.map((e) => e.when));
+  try {
+    const [row] = await single<{ at: string | null }[]>`select max(created_at)::text as at from drizzle.__drizzle_migrations`;
+    return row?.at != null && Number(row.at) >= latest;
+  } catch {
+    return false; // no journal table yet (or not readable): let the migrator decide
   }
 }
 

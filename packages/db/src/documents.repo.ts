@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { binding, openText, sealText, type Keyring } from '@triage/crypto';
 import type { Db, Executor } from './client.ts';
 import { documents, pages } from './schema.ts';
@@ -22,12 +22,15 @@ export async function findExistingDocument(
       .where(and(eq(documents.createdBy, doc.createdBy), eq(documents.idempotencyKey, doc.idempotencyKey)));
     if (byKey) return byKey;
   }
-  const [bySha] = await db.select().from(documents).where(and(eq(documents.source, doc.source), eq(documents.sha256, doc.sha256)));
+  const [bySha] = await db
+    .select()
+    .from(documents)
+    .where(and(eq(documents.source, doc.source), eq(documents.sha256, doc.sha256), isNull(documents.purgedAt)));
   return bySha;
 }
 
 /**
- * Inserts the document unless the same bytes from the same source, or the same idempotency key
+ * Inserts the document unless the same bytes from the same source (not purged by retention), or the same idempotency key
  * from the same caller, already exist; then it returns the existing row and `duplicate: true`.
  */
 export async function insertDocument(db: Db, doc: NewDocument): Promise<{ row: DocumentRow; duplicate: boolean }> {
@@ -45,9 +48,9 @@ export async function insertDocument(db: Db, doc: NewDocument): Promise<{ row: D
     .from(documents)
     .where(
       doc.idempotencyKey && doc.createdBy
-        ? sql`(${documents.source} = ${doc.source} and ${documents.sha256} = ${doc.sha256})
+        ? sql`(${documents.source} = ${doc.source} and ${documents.sha256} = ${doc.sha256} and ${documents.purgedAt} is null)
               or (${documents.createdBy} = ${doc.createdBy} and ${documents.idempotencyKey} = ${doc.idempotencyKey})`
-        : and(eq(documents.source, doc.source), eq(documents.sha256, doc.sha256)),
+        : and(eq(documents.source, doc.source), eq(documents.sha256, doc.sha256), isNull(documents.purgedAt)),
     );
   if (!existing) throw new Error('document insert conflicted but no existing row was found');
   return { row: existing, duplicate: true };
@@ -116,5 +119,6 @@ export async function upsertPages(db: Executor, rows: NewPage[], keyring: Keyrin
 /** Pages with their text opened; a DecryptError means a wrong key or a ciphertext not of this row. */
 export async function getPages(db: Executor, documentId: string, keyring: Keyring): Promise<PageRow[]> {
   const rows = await db.select().from(pages).where(eq(pages.documentId, documentId)).orderBy(asc(pages.pageNo));
-  return rows.map((r) => ({ ...r, text: openText(keyring, r.text, binding.page(r.documentId, r.pageNo)) }));
+  // Retention blanks purged pages: nothing left to open.
+  return rows.map((r) => ({ ...r, text: r.purgedAt ? '' : openText(keyring, r.text, binding.page(r.documentId, r.pageNo)) }));
 }

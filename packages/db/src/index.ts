@@ -9,3 +9,5 @@ export * from './referrals.repo.ts';
 export * from './audit.repo.ts';
 export * from './ledger.repo.ts';
 export * from './sessions.repo.ts';
+export * from './grants.repo.ts';
+export * from './retention.repo.ts';

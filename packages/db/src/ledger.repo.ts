@@ -73,6 +73,7 @@ export async function beginAttempt(db: Executor, a: AttemptStart): Promise<Stage
     receivedAt: date(r.received_at)!,
     updatedAt: date(r.updated_at)!,
     completedAt: date(r.completed_at),
+    purgedAt: date(r.purged_at),
   };
   return {
     attemptId: Number(r.attempt_id),

@@ -64,11 +64,14 @@ export const documents = pgTable(
     receivedAt: ts('received_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     completedAt: ts('completed_at'),
+    /** Retention: original, page text and evidence purged; the row, decision record and audit stay. */
+    purgedAt: ts('purged_at'),
   },
   (t) => [
-    uniqueIndex('documents_source_sha_uq').on(t.source, t.sha256),
+    uniqueIndex('documents_source_sha_uq').on(t.source, t.sha256).where(sql`${t.purgedAt} is null`),
     uniqueIndex('documents_idem_uq').on(t.createdBy, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
     index('documents_status_idx').on(t.status, t.updatedAt),
+    index('documents_retention_idx').on(t.completedAt).where(sql`${t.purgedAt} is null`),
   ],
 );
 
@@ -126,6 +129,8 @@ export const pages = pgTable(
     rotation: integer('rotation'),
     ocrEngine: text('ocr_engine'),
     updatedAt: ts('updated_at').notNull().defaultNow(),
+    /** Set when retention blanked the text. */
+    purgedAt: ts('purged_at'),
   },
   (t) => [uniqueIndex('pages_uq').on(t.documentId, t.pageNo)],
 );
@@ -240,7 +245,10 @@ export const outbox = pgTable(
   (t) => [uniqueIndex('outbox_uq').on(t.referralId, t.recipient, t.kind)],
 );
 
-/** Append-only, hash-chained audit trail. */
+/**
+ * Append-only, hash-chained audit trail. Migration 0002 adds a trigger that refuses UPDATE, DELETE and
+ * TRUNCATE even to the owner, and revokes those rights from PUBLIC (see grantAppRole).
+ */
 export const auditEvents = pgTable(
   'audit_events',
   {

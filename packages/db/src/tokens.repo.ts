@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, gt, isNull, or } from 'drizzle-orm';
-import type { Executor } from './client.ts';
+import type { Db, Executor } from './client.ts';
+import { appendAudit } from './audit.repo.ts';
 import { tokens } from './schema.ts';
 
 export type Role = (typeof tokens.$inferSelect)['role'];
@@ -42,4 +43,29 @@ export async function findPrincipal(db: Executor, token: string): Promise<Princi
 export async function revokeToken(db: Executor, id: string): Promise<boolean> {
   const res = await db.update(tokens).set({ revokedAt: new Date() }).where(eq(tokens.id, id)).returning({ id: tokens.id });
   return res.length > 0;
+}
+
+/** Token creation with its audit event in the same transaction: no token exists that the trail does not name. */
+export async function createAuditedToken(
+  db: Db,
+  input: { role: Role; name: string; expiresAt?: Date | null },
+  actor: string,
+): Promise<{ id: string; token: string }> {
+  return db.transaction(async (tx) => {
+    const created = await createToken(tx, input);
+    await appendAudit(tx, {
+      actor,
+      action: 'token_created',
+      detail: { tokenId: created.id, role: input.role, name: input.name, expiresAt: input.expiresAt?.toISOString() ?? null },
+    });
+    return created;
+  });
+}
+
+export async function revokeAuditedToken(db: Db, id: string, actor: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const ok = await revokeToken(tx, id);
+    if (ok) await appendAudit(tx, { actor, action: 'token_revoked', detail: { tokenId: id } });
+    return ok;
+  });
 }

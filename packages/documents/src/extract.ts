@@ -8,6 +8,6 @@ import type { DocumentKind, ExtractedPage, ExtractLimits } from './types.ts';
 export async function extractInProcess(bytes: Uint8Array, kind: DocumentKind, limits: ExtractLimits): Promise<ExtractedPage[]> {
   if (kind === 'text') return [{ pageNo: 1, text: decodeText(bytes), source: 'plain' }];
   if (kind === 'pdf') return extractPdfPages(bytes, limits);
-  if (isImageKind(kind)) return extractImagePages(bytes, limits);
+  if (isImageKind(kind)) return extractImagePages(bytes, kind, limits);
   throw new DocumentError('unsupported', `unsupported document kind`);
 }

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { DocumentError, errorName, PageRangeError } from './errors.ts';
-import { readTiffResolutions } from './tiff.ts';
+import { readTiffPageSizes, readTiffResolutions } from './tiff.ts';
 import type { DocumentKind, ExtractedPage, ExtractLimits, RenderOptions } from './types.ts';
 
 type ImageKind = Extract<DocumentKind, 'png' | 'jpeg' | 'tiff'>;
@@ -25,8 +25,15 @@ function timeoutSeconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
 }
 
-/** Every image page needs OCR; a multi-page TIFF gives one page per directory. */
-export async function extractImagePages(bytes: Uint8Array, limits: Pick<ExtractLimits, 'maxPages' | 'timeoutMs'>): Promise<ExtractedPage[]> {
+/**
+ * Every image page needs OCR; a multi-page TIFF gives one page per directory. Page count and pixel limits
+ * are checked from headers alone, so a pixel flood or a TIFF bomb is refused before anything is decoded.
+ */
+export async function extractImagePages(
+  bytes: Uint8Array,
+  kind: ImageKind,
+  limits: Pick<ExtractLimits, 'maxPages' | 'timeoutMs' | 'maxPagePixels' | 'maxDocumentPixels'>,
+): Promise<ExtractedPage[]> {
   let pageCount: number;
   try {
     // Headers only: a damaged page body surfaces as 'unreadable' when that page is rendered.
@@ -36,6 +43,17 @@ export async function extractImagePages(bytes: Uint8Array, limits: Pick<ExtractL
       throw new DocumentError('too_many_pages', `image has ${pageCount} pages, limit is ${limits.maxPages}`);
     }
     if (!meta.width || !meta.height) throw new DocumentError('unreadable', 'image has no dimensions');
+    // sharp describes the first page only; a TIFF's other directories can each declare their own size.
+    const sizes = kind === 'tiff' ? (readTiffPageSizes(bytes) ?? []) : [];
+    const perPage = sizes.length ? sizes.map((s) => (s ? s.width * s.height : 0)) : [meta.width * (meta.pageHeight ?? meta.height)];
+    const largest = Math.max(...perPage);
+    if (largest > limits.maxPagePixels) {
+      throw new DocumentError('too_large', `image page has ${largest} pixels, limit is ${limits.maxPagePixels}`);
+    }
+    const total = sizes.length ? perPage.reduce((a, b) => a + b, 0) : largest * pageCount;
+    if (total > limits.maxDocumentPixels) {
+      throw new DocumentError('too_large', `image has ${total} pixels in all, limit is ${limits.maxDocumentPixels}`);
+    }
   } catch (err) {
     throw sharpFailure(err);
   }

@@ -11,3 +11,5 @@ export { DEFAULT_ORIENTATION_POLICY } from './orientation.ts';
 export type { OrientationPolicy } from './orientation.ts';
 export { makeBornDigitalPdf, makeFaxTiff, makeImageOnlyPdf, makeMixedPdf, makeScanPng } from './fixtures.ts';
 export type { FaxTiffOptions } from './fixtures.ts';
+export { DAMAGED, hostileJson, hostileUploads, multipartBody } from './hostile-corpus.ts';
+export type { CorpusLimits, HostileExpectation, HostileJson, HostileUpload } from './hostile-corpus.ts';

@@ -5,7 +5,7 @@ import { DocumentError } from './errors.ts';
 import { makeBornDigitalPdf, makeFaxTiff, makeImageOnlyPdf, makeMixedPdf, makeScanPng } from './fixtures.ts';
 import { closeDocumentWorkers, extractPages, renderPage } from './isolate.ts';
 
-const limits = { maxPages: 20, minTextChars: 20, timeoutMs: 20_000, maxMemoryMb: 256 };
+const limits = { maxPages: 20, minTextChars: 20, timeoutMs: 20_000, maxMemoryMb: 256, maxPagePixels: 60_000_000, maxDocumentPixels: 400_000_000, renderDpi: 200, maxTextChars: 1_000_000 };
 const render = { dpi: 200, timeoutMs: 20_000, maxMemoryMb: 256, maxPixels: 40_000_000 };
 const TYPED = 'Referral to cardiology. Exertional chest pain for three weeks, worse on stairs.';
 const SCANNED = 'Scanned page two. Please book an outpatient appointment within two weeks.';

@@ -34,10 +34,16 @@ let nextJobId = 1;
  * queue locks. Plain text is decoded in place.
  */
 export async function extractPages(bytes: Uint8Array, kind: DocumentKind, limits: ExtractLimits): Promise<ExtractedPage[]> {
-  if (kind === 'text') return [{ pageNo: 1, text: decodeText(bytes), source: 'plain' }];
+  if (kind === 'text') return withinTextLimit([{ pageNo: 1, text: decodeText(bytes), source: 'plain' }], limits);
   const reply = await runIsolated({ op: 'extract', bytes: new Uint8Array(bytes), kind, limits }, limits);
   if (!('pages' in reply)) throw new Error('document worker sent no pages');
-  return reply.pages;
+  return withinTextLimit(reply.pages, limits);
+}
+
+function withinTextLimit(pages: ExtractedPage[], limits: Pick<ExtractLimits, 'maxTextChars'>): ExtractedPage[] {
+  const chars = pages.reduce((n, p) => n + p.text.length, 0);
+  if (chars > limits.maxTextChars) throw new DocumentError('too_large', `document text has ${chars} characters, limit is ${limits.maxTextChars}`);
+  return pages;
 }
 
 /** One page (1-based) as a grayscale PNG ready for OCR, rendered in a worker thread. */

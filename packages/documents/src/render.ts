@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { DocumentError, PageRangeError } from './errors.ts';
 import { isImageKind, renderImagePage, sharpFailure } from './image.ts';
 import { openPdf, pdfFailure, pdfPageCount } from './pdf.ts';
+import { assertNoFlateBomb } from './pdf-bomb.ts';
 import type { DocumentKind, RenderOptions } from './types.ts';
 
 /** Below this a letter page is too coarse for OCR, so shrinking to fit maxPixels stops here. */
@@ -16,6 +17,7 @@ export async function renderInProcess(bytes: Uint8Array, kind: DocumentKind, pag
 }
 
 export async function renderPdfPage(bytes: Uint8Array, pageNo: number, opts: RenderOptions): Promise<Buffer> {
+  await assertNoFlateBomb(bytes);
   // maxImageSize makes pdf.js skip (not decode) embedded images above the pixel budget.
   const parser = await openPdf(bytes, { maxImagePixels: opts.maxPixels });
   let png: Uint8Array;

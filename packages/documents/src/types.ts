@@ -6,6 +6,14 @@ export type ExtractLimits = {
   minTextChars: number;
   timeoutMs: number;
   maxMemoryMb: number;
+  /** Pixels one image page may have (checked from headers, before anything is decoded). */
+  maxPagePixels: number;
+  /** Pixels all of a document's pages may add up to (image pages, and PDF pages as rendered for OCR). */
+  maxDocumentPixels: number;
+  /** Characters of text a document may yield (a letter is kilobytes; megabytes stall classification). */
+  maxTextChars: number;
+  /** Resolution PDF pages are rendered at for OCR, to price the pages that need it before any is rendered. */
+  renderDpi: number;
 };
 
 export type ExtractedPage = {

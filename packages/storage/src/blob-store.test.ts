@@ -31,3 +31,15 @@ describe('fs blob store', () => {
     await expect(store.get('../../etc/passwd')).rejects.toThrow('invalid blob key');
   });
 });
+
+describe('fs blob store delete', () => {
+  it('removes a blob for good and is idempotent', async () => {
+    const store = createFsBlobStore(await mkdtemp(join(tmpdir(), 'blobs-')));
+    const { key } = await store.put(Buffer.from('to be purged'));
+    await store.remove(key);
+    expect(await store.exists(key)).toBe(false);
+    await expect(store.get(key)).rejects.toBeInstanceOf(BlobNotFoundError);
+    await expect(store.remove(key)).resolves.toBeUndefined();
+    await expect(store.remove('../../etc/passwd')).rejects.toThrow(/invalid blob key/);
+  });
+});

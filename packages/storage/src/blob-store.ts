@@ -10,7 +10,7 @@ export type BlobStore = {
   put(bytes: Uint8Array): Promise<{ key: string; sha256: string }>;
   get(key: string): Promise<Buffer>;
   exists(key: string): Promise<boolean>;
-  /** Deletes a blob (absent is fine): a rotated original's old ciphertext must not stay behind. */
+  /** Deletes a blob for good (retention, a rotated original's old ciphertext); absent is fine. */
   remove(key: string): Promise<void>;
 };
 
@@ -64,7 +64,9 @@ export function createFsBlobStore(root: string): BlobStore {
       return exists(pathOf(key));
     },
     async remove(key) {
-      await rm(pathOf(key), { force: true });
+      const path = pathOf(key);
+      await rm(path, { force: true });
+      await fsyncDir(dirname(path)).catch(() => undefined);
     },
   };
 }

@@ -10,6 +10,13 @@ import { acceptDocument, type IntakeInput } from '../services/intake.service.ts'
 import { parse } from './ops.routes.ts';
 
 const idParams = z.object({ id: z.string().uuid('id must be a uuid') });
+const CONTENT_TYPES: Record<DocumentRow['kind'], string> = {
+  pdf: 'application/pdf',
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+  tiff: 'image/tiff',
+  text: 'text/plain; charset=utf-8',
+};
 
 export function documentRoutes(deps: ApiDeps) {
   return async (app: FastifyInstance) => {
@@ -42,6 +49,7 @@ export function documentRoutes(deps: ApiDeps) {
         externalId: doc.externalId ? openText(deps.keyring, doc.externalId, binding.externalId(doc.id)) : null,
         receivedAt: doc.receivedAt,
         completedAt: doc.completedAt,
+        purgedAt: doc.purgedAt,
         triage: referral
           ? {
               urgency: { label: referral.urgency, confidence: referral.urgencyConfidence },
@@ -58,6 +66,18 @@ export function documentRoutes(deps: ApiDeps) {
           : null,
         error: doc.status === 'failed' ? { reason: doc.failureReason, message: doc.failureMessage } : null,
       };
+    });
+
+    // The stored original, for reviewers. Retention leaves the record but not the content: 410 once purged.
+    app.get('/v1/documents/:id/original', async (req, reply) => {
+      const doc = await readableDocument(deps, req);
+      if (doc.purgedAt) {
+        await audit(deps.db, req, 'request_refused', { why: 'purged' }, doc.id);
+        throw new ApiError(410, 'gone', 'the document was purged by retention; its content is gone', { purgedAt: doc.purgedAt });
+      }
+      await audit(deps.db, req, 'document_content_read', { part: 'original' }, doc.id);
+      const bytes = await deps.blobs.get(doc.storageKey, binding.original(doc.id));
+      return reply.header('content-type', CONTENT_TYPES[doc.kind]).header('cache-control', 'no-store').send(bytes);
     });
 
     app.get('/v1/documents/:id/provenance', async (req) => {
@@ -130,17 +150,37 @@ async function readUpload(req: FastifyRequest): Promise<IntakeInput> {
     }
     return { bytes: body };
   }
-  const fields: Record<string, string> = {};
+  // No prototype: a field named "__proto__" or "constructor" is just an unknown key for the strict schema.
+  const fields: Record<string, string> = Object.create(null);
   let bytes: Buffer | undefined;
-  for await (const part of req.parts()) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'file') throw new ApiError(400, 'invalid_request', `unexpected file field "${part.fieldname.slice(0, 40)}"`);
-      bytes = await part.toBuffer();
-    } else {
-      fields[part.fieldname] = String(part.value);
+  try {
+    bytes = await readParts(req, fields);
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    const code = (e as { code?: string }).code;
+    if (code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') {
+      throw new ApiError(413, 'payload_too_large', 'a multipart upload carries one file and at most 10 fields');
     }
+    if ((e as { statusCode?: number }).statusCode === 413) throw e;
+    // busboy's own errors (no closing boundary, broken part headers) are the client's malformed body.
+    throw new ApiError(400, 'invalid_request', 'malformed multipart body');
   }
   if (!bytes) throw new ApiError(400, 'empty_body', 'multipart upload has no "file" field');
   const f = parse(intakeFields, fields);
   return { bytes, source: f.source, externalId: f.externalId };
+}
+
+async function readParts(req: FastifyRequest, fields: Record<string, string>): Promise<Buffer | undefined> {
+  let bytes: Buffer | undefined;
+  for await (const part of req.parts()) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'file') throw new ApiError(400, 'invalid_request', 'unexpected file field: send the document as field "file"');
+      bytes = await part.toBuffer();
+    } else {
+      // busboy cuts a value at the field size limit and says so; a cut value must not pass as the real one.
+      if (part.valueTruncated || part.fieldnameTruncated) throw new ApiError(400, 'invalid_request', 'a form field is longer than 1024 bytes');
+      fields[part.fieldname] = String(part.value);
+    }
+  }
+  return bytes;
 }

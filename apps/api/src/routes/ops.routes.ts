@@ -4,7 +4,7 @@ import { stageName } from '@triage/contracts';
 import { listUnknownEmails, verifyAuditChain } from '@triage/db';
 import { ApiError } from '../errors.ts';
 import { audit, type ApiDeps } from '../server.ts';
-import { listFailures, replayDocument } from '../services/ops.service.ts';
+import { DocumentPurgedError, listFailures, replayDocument } from '../services/ops.service.ts';
 
 const failuresQuery = z
   .object({ reason: z.string().max(50).optional(), stage: stageName.optional(), limit: z.coerce.number().int().min(1).max(1000).optional() })
@@ -24,7 +24,10 @@ export function opsRoutes(deps: ApiDeps) {
     app.post('/v1/documents/:id/replay', async (req, reply) => {
       const { id } = parse(idParams, req.params);
       const body = parse(replayBody, req.body ?? {});
-      const r = await replayDocument(deps.db, deps.queues, id, body.fromStage);
+      const r = await replayDocument(deps.db, deps.queues, id, body.fromStage).catch((e: unknown) => {
+        if (e instanceof DocumentPurgedError) throw new ApiError(410, 'gone', 'the document was purged by retention; it cannot be replayed');
+        throw e;
+      });
       if (!r) throw new ApiError(404, 'not_found', 'no such document');
       await audit(deps.db, req, 'document_replayed', { fromStage: r.fromStage, run: r.run }, id);
       return reply.code(202).send(r);

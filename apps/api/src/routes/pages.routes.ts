@@ -21,6 +21,7 @@ export function pageRoutes(deps: ApiDeps) {
       const { dpi } = parse(query, req.query ?? {});
       const doc = await getDocument(deps.db, id);
       if (!doc) throw new ApiError(404, 'not_found', 'no such document');
+      if (doc.purgedAt) throw new ApiError(410, 'gone', 'the document was purged by retention; its content is gone', { purgedAt: doc.purgedAt });
       if (doc.kind === 'text') throw new ApiError(404, 'not_found', 'a text document has no page images');
       const page = (await getPages(deps.db, id, deps.keyring)).find((p) => p.pageNo === pageNo);
       if (!page) throw new ApiError(404, 'not_found', 'no such page');

@@ -1,9 +1,17 @@
-import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import { stageName, type StageName } from '@triage/contracts';
 import { getDocument, schema, startNewRun, type Db } from '@triage/db';
 import type { StageQueues } from '@triage/queue';
 
 export type ReplayResult = { documentId: string; run: number; fromStage: StageName };
+
+/** Retention purged the document's content: there is nothing left to run a pass on. */
+export class DocumentPurgedError extends Error {
+  override name = 'DocumentPurgedError';
+  constructor(readonly documentId: string) {
+    super(`document ${documentId} was purged by retention; its content is gone`);
+  }
+}
 
 /** Starts a new pass from a stage. History stays: attempts of earlier passes are never touched. */
 export async function replayDocument(
@@ -14,6 +22,7 @@ export async function replayDocument(
 ): Promise<ReplayResult | null> {
   const doc = await getDocument(db, documentId);
   if (!doc) return null;
+  if (doc.purgedAt) throw new DocumentPurgedError(documentId);
   const stage = fromStage ?? (doc.status === 'failed' ? stageName.catch('extract').parse(doc.stage) : 'extract');
   const run = await startNewRun(db, documentId, stage);
   if (!run) return null;
@@ -25,7 +34,7 @@ export type FailureFilter = { reason?: string | undefined; stage?: string | unde
 
 export async function listFailures(db: Db, f: FailureFilter = {}) {
   const d = schema.documents;
-  const conds = [eq(d.status, 'failed')];
+  const conds = [eq(d.status, 'failed'), isNull(d.purgedAt)];
   if (f.reason) conds.push(eq(d.failureReason, f.reason));
   if (f.stage) conds.push(eq(d.stage, f.stage));
   if (f.since) conds.push(gte(d.updatedAt, f.since));

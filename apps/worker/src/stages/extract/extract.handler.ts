@@ -4,15 +4,16 @@ import { binding, type Keyring } from '@triage/crypto';
 import type { SealedBlobStore } from '@triage/storage';
 import type { StageHandler } from '../../stage-handler.ts';
 import { digestOf } from '../digest.ts';
+import { finalOnRetry } from '../../errors.ts';
 
 export type ExtractDeps = { blobs: SealedBlobStore; keyring: Keyring; limits: ExtractLimits; extract?: typeof extractPages };
 
 /** Text per page; pages without a usable text layer are marked for OCR, page by page. */
 export function createExtractHandler(deps: ExtractDeps): StageHandler<'extract'> {
   const extract = deps.extract ?? extractPages;
-  return async (_ctx, doc) => {
+  return async (ctx, doc) => {
     const bytes = await deps.blobs.get(doc.storageKey, binding.original(doc.id));
-    const pages = await extract(bytes, doc.kind, deps.limits);
+    const pages = await extract(bytes, doc.kind, deps.limits).catch(finalOnRetry(ctx.attempt));
     const ocrPages = pages.filter((p) => p.source === 'needs-ocr').length;
     return {
       outcome: { type: 'extracted', pages: pages.length, ocrPages },

@@ -1,9 +1,10 @@
-import { renderPage, type OcrEngine } from '@triage/documents';
+import { DocumentError, renderPage, type OcrEngine } from '@triage/documents';
 import { getPages, upsertPages, type Db, type NewPage } from '@triage/db';
 import { binding, type Keyring } from '@triage/crypto';
 import type { SealedBlobStore } from '@triage/storage';
 import type { StageHandler } from '../../stage-handler.ts';
 import { digestOf } from '../digest.ts';
+import { finalOnRetry } from '../../errors.ts';
 
 export type OcrDeps = {
   db: Db;
@@ -11,7 +12,14 @@ export type OcrDeps = {
   keyring: Keyring;
   engine: OcrEngine;
   render: { dpi: number; timeoutMs: number; maxMemoryMb: number; maxPixels: number };
+  /** Rendered pixels all of a document's OCR pages may add up to (each page is capped by render.maxPixels). */
+  maxDocumentPixels: number;
 };
+
+/** Width × height from a PNG's IHDR (the renderer always returns PNG). */
+function pngPixels(png: Buffer): number {
+  return png.length >= 24 ? png.readUInt32BE(16) * png.readUInt32BE(20) : 0;
+}
 
 /** Renders each page that needs OCR (in an isolated thread) and reads it with the pooled engine. */
 export function createOcrHandler(deps: OcrDeps): StageHandler<'ocr'> {
@@ -19,9 +27,14 @@ export function createOcrHandler(deps: OcrDeps): StageHandler<'ocr'> {
     const todo = (await getPages(deps.db, doc.id, deps.keyring)).filter((p) => p.source === 'needs-ocr' || p.source === 'ocr');
     const bytes = await deps.blobs.get(doc.storageKey, binding.original(doc.id));
     const out: NewPage[] = [];
+    let pixels = 0;
     for (const page of todo) {
-      const png = await renderPage(bytes, doc.kind, page.pageNo, deps.render);
-      const r = await deps.engine.recognize(png);
+      const png = await renderPage(bytes, doc.kind, page.pageNo, deps.render).catch(finalOnRetry(ctx.attempt));
+      pixels += pngPixels(png);
+      if (pixels > deps.maxDocumentPixels) {
+        throw new DocumentError('too_large', `pages rendered for OCR exceed ${deps.maxDocumentPixels} pixels in all`);
+      }
+      const r = await deps.engine.recognize(png).catch(finalOnRetry(ctx.attempt));
       ctx.log.debug({ pageNo: page.pageNo, confidence: r.confidence, rotation: r.rotation }, 'page recognized');
       out.push({
         documentId: doc.id,
