@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { schema, upsertPages, verifyAuditChain } from '@triage/db';
+import { getPages, schema, upsertPages, verifyAuditChain } from '@triage/db';
 import { createFsBlobStore, type BlobStore } from '@triage/storage';
 import { createTestDb, testKeyring, type TestDb } from '@triage/testkit';
 import { runRetention } from './retention.ts';
@@ -20,7 +20,7 @@ async function seed(name: string, status: 'routed' | 'failed' | 'needs_review' |
     .insert(schema.documents)
     .values({ source: `src-${name}`, sha256, kind: 'text', byteSize: bytes.length, storageKey: key, status, completedAt })
     .returning();
-  await upsertPages(tdb.db, [{ documentId: doc!.id, pageNo: 1, source: 'plain', text: `Patient Canary ${name} has chest pain`, ocrConfidence: null, rotation: null, ocrEngine: null }], testKeyring());
+  await upsertPages(tdb.db, [{ documentId: doc!.id, pageNo: 1, source: 'plain', text: `Patient Canary ${name} has chest pain`, ocrConfidence: null, rotation: null, ocrEngine: null }], keyring);
   await tdb.db.insert(schema.classifications).values({
     documentId: doc!.id,
     run: 1,
@@ -47,6 +47,8 @@ async function seed(name: string, status: 'routed' | 'failed' | 'needs_review' |
   });
   return doc!;
 }
+
+const keyring = testKeyring();
 
 beforeAll(async () => {
   tdb = await createTestDb();
@@ -84,7 +86,7 @@ describe('retention', () => {
     expect(await blobs.exists(sharedNew.storageKey)).toBe(true);
     for (const d of [recent, inReview, sharedNew]) {
       expect(docs.get(d.id)!.purgedAt).toBeNull();
-      const [p] = await tdb.db.select().from(schema.pages).where(eq(schema.pages.documentId, d.id));
+      const [p] = await getPages(tdb.db, d.id, keyring);
       expect(p!.text).toContain('Canary');
       expect(await blobs.exists(d.storageKey)).toBe(true);
     }
