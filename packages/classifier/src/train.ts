@@ -5,7 +5,7 @@ import { SPECIALTY_CANDIDATES, URGENCY_CANDIDATES } from './candidates.ts';
 import { assignFolds, crossValidate, fitHead, type HeadData, type HeadSetting } from './cross-validate.ts';
 import { recordsDigest, URGENCIES, type TrainingRecord } from './dataset.ts';
 import { parseDoc, type ParsedDoc } from './features.ts';
-import { classRecall, macroF1, topOneAccuracy } from './metrics.ts';
+import { accuracyAtCoverage, classRecall, macroF1, topOneAccuracy } from './metrics.ts';
 import { createRng } from './prng.ts';
 
 export type TrainOptions = {
@@ -26,6 +26,7 @@ function scoreHead(probs: Float64Array[], data: HeadData, recallOf?: number): Re
   const m: Record<string, number> = {
     top1Accuracy: topOneAccuracy(probs, data.gold),
     macroF1: macroF1(probs, data.gold, data.labels.length),
+    accuracyAt50: accuracyAtCoverage(probs, data.gold, 0.5),
   };
   if (recallOf !== undefined) m.recall = classRecall(probs, data.gold, recallOf);
   return m;
@@ -83,13 +84,15 @@ function trainHead(data: HeadData, candidates: HeadSetting[], seed: number, fold
   });
 
   const final = fitHead(data, chosen);
+  const lr = final.kind === 'lr' ? final : final.base;
   const head: HeadArtifact = {
     labels: [...data.labels],
     setting: chosen,
-    features: packFeatures(final.features),
-    weights: { dtype: 'float32-le', shape: [final.model.F, final.model.K], data: packFloat32(final.model.W) },
-    bias: Array.from(final.model.b, (b) => Math.fround(b)),
+    features: packFeatures(lr.features),
+    weights: { dtype: 'float32-le', shape: [lr.model.F, lr.model.K], data: packFloat32(lr.model.W) },
+    bias: Array.from(lr.model.b, (b) => Math.fround(b)),
     temperature: Math.fround(temperature),
+    ...(final.kind === 'stacked-gbt' && { booster: final.booster }),
     comparison,
     metrics,
   };
