@@ -22,7 +22,23 @@ const CALIBRATION =
 
 type HeadResult = { head: HeadArtifact; metrics: Record<string, number> };
 
-function scoreHead(probs: Float64Array[], data: HeadData, recallOf?: number): Record<string, number> {
+/** Honest "after" probabilities: each fold is scaled by a temperature fitted on the other folds only. */
+export function calibrateOutOfFold(oof: Float64Array[], gold: number[][], fold: number[], folds: number): { calibrated: Float64Array[]; temperature: number } {
+  const calibrated = new Array<Float64Array>(oof.length);
+  for (let f = 0; f < folds; f++) {
+    const others = fold.flatMap((g, i) => (g === f ? [] : [i]));
+    const t = fitTemperature(
+      others.map((i) => oof[i]!),
+      others.map((i) => gold[i]!),
+    );
+    fold.forEach((g, i) => {
+      if (g === f) calibrated[i] = scaledProbabilities(oof[i]!, t);
+    });
+  }
+  return { calibrated, temperature: fitTemperature(oof, gold) };
+}
+
+export function scoreHead(probs: Float64Array[], data: { gold: number[][]; labels: readonly string[] }, recallOf?: number): Record<string, number> {
   const m: Record<string, number> = {
     top1Accuracy: topOneAccuracy(probs, data.gold),
     macroF1: macroF1(probs, data.gold, data.labels.length),
@@ -32,12 +48,8 @@ function scoreHead(probs: Float64Array[], data: HeadData, recallOf?: number): Re
   return m;
 }
 
-function round(x: number): number {
-  return Math.round(x * 1e4) / 1e4;
-}
-
-function roundAll(m: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, round(v)]));
+export function roundAll(m: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v * 1e4) / 1e4]));
 }
 
 function trainHead(data: HeadData, candidates: HeadSetting[], seed: number, folds: number, recallOf?: number): HeadResult {
@@ -60,19 +72,7 @@ function trainHead(data: HeadData, candidates: HeadSetting[], seed: number, fold
   if (!best) throw new Error('no candidate settings to compare');
   const { setting: chosen, oof } = best;
 
-  // Honest "after" ECE: each fold is scaled by a temperature fitted on the other folds only.
-  const calibrated = new Array<Float64Array>(n);
-  for (let f = 0; f < folds; f++) {
-    const others = fold.flatMap((g, i) => (g === f ? [] : [i]));
-    const t = fitTemperature(
-      others.map((i) => oof[i]!),
-      others.map((i) => data.gold[i]!),
-    );
-    fold.forEach((g, i) => {
-      if (g === f) calibrated[i] = scaledProbabilities(oof[i]!, t);
-    });
-  }
-  const temperature = fitTemperature(oof, data.gold);
+  const { calibrated, temperature } = calibrateOutOfFold(oof, data.gold, fold, folds);
   const metrics = roundAll({
     ...scoreHead(calibrated, data, recallOf),
     eceBefore: expectedCalibrationError(

@@ -32,4 +32,12 @@ describe('config', () => {
     });
     expect(ok.SMTP_REQUIRE_TLS).toBe(true);
   });
+  it('selects the classifier: LR by default, offline embedding models, remote loading only when asked', () => {
+    const d = loadConfig({});
+    expect(d.CLASSIFIER).toBe('lr');
+    expect(d.ALLOW_REMOTE_MODELS).toBe(false);
+    const e = loadConfig({ CLASSIFIER: 'embedding', EMBEDDING_MODEL_DIR: 'models/all-MiniLM-L6-v2', ALLOW_REMOTE_MODELS: 'true' });
+    expect(e).toMatchObject({ CLASSIFIER: 'embedding', EMBEDDING_MODEL_DIR: 'models/all-MiniLM-L6-v2', ALLOW_REMOTE_MODELS: true });
+    expect(() => loadConfig({ CLASSIFIER: 'bert' })).toThrow(/CLASSIFIER/);
+  });
 });
