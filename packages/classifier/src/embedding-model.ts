@@ -55,6 +55,16 @@ function runHead(head: DenseHead, vectors: Float32Array[], chunks: Chunk[]): { p
   return { prediction: { label: head.labels[pred]!, confidence: p[pred]!, probabilities: probs }, evidence };
 }
 
+/** Labels and probabilities (no evidence) from an already pooled document vector. */
+export function vectorPredictor(artifact: EmbeddingArtifact): (v: Float64Array) => { urgency: HeadPrediction<Urgency>; specialty: HeadPrediction<string> } {
+  const urgency = denseHead('urgency', artifact.heads.urgency, artifact.embedder.dim);
+  const specialty = denseHead('specialty', artifact.heads.specialty, artifact.embedder.dim);
+  return (v) => {
+    const x = [Float32Array.from(v)];
+    return { urgency: runHead(urgency, x, []).prediction as HeadPrediction<Urgency>, specialty: runHead(specialty, x, []).prediction };
+  };
+}
+
 export function parseEmbeddingArtifact(json: string, source = 'embedding model artifact'): EmbeddingArtifact {
   const r = embeddingArtifactSchema.safeParse(JSON.parse(json));
   if (!r.success) {

@@ -113,6 +113,20 @@ function trainDenseHead(data: Dense, candidates: DenseSetting[], seed: number, f
 
 /** Deterministic given the records, seed and embedder (ONNX on CPU gives the same vectors run to run). */
 export async function trainEmbeddingModel(records: TrainingRecord[], embedder: Embedder, opts: EmbeddingTrainOptions): Promise<EmbeddingArtifact> {
+  const started = Date.now();
+  const vectors = await embedDocuments(embedder, records.map((r) => r.text));
+  opts.onProgress?.(`embedded ${records.length} records in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const info: EmbeddingArtifact['embedder'] = { id: embedder.id, dir: opts.embedderDir, dim: embedder.dim, pooling: 'mean-of-sentence-chunks', normalize: true };
+  return trainEmbeddingHeads(records, vectors, info, opts);
+}
+
+/** The heads alone, on document vectors already computed (cross-validated evaluation embeds once). */
+export function trainEmbeddingHeads(
+  records: TrainingRecord[],
+  vectors: Float64Array[],
+  embedderInfo: EmbeddingArtifact['embedder'],
+  opts: Omit<EmbeddingTrainOptions, 'embedderDir' | 'onProgress'>,
+): EmbeddingArtifact {
   const seed = opts.seed ?? 42;
   const folds = opts.folds ?? 5;
   const urgent = records.filter((r) => r.urgency !== undefined);
@@ -122,24 +136,21 @@ export async function trainEmbeddingModel(records: TrainingRecord[], embedder: E
   const specialties = [...new Set(special.flatMap((r) => r.specialties!))].sort();
   if (specialties.length < 2) throw new Error('specialty head needs at least two distinct specialties');
 
-  const started = Date.now();
-  const vectors = await embedDocuments(embedder, records.map((r) => r.text));
-  opts.onProgress?.(`embedded ${records.length} records in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const dim = embedderInfo.dim;
   const vecOf = new Map(records.map((r, i) => [r, vectors[i]!]));
   const urgency = trainDenseHead(
-    { X: urgent.map((r) => vecOf.get(r)!), gold: urgent.map((r) => [URGENCIES.indexOf(r.urgency!)]), labels: URGENCIES, dim: embedder.dim },
+    { X: urgent.map((r) => vecOf.get(r)!), gold: urgent.map((r) => [URGENCIES.indexOf(r.urgency!)]), labels: URGENCIES, dim },
     opts.candidates?.urgency ?? DENSE_URGENCY,
     seed,
     folds,
     URGENCIES.indexOf('emergent'),
   );
   const specialty = trainDenseHead(
-    { X: special.map((r) => vecOf.get(r)!), gold: special.map((r) => r.specialties!.map((s) => specialties.indexOf(s))), labels: specialties, dim: embedder.dim },
+    { X: special.map((r) => vecOf.get(r)!), gold: special.map((r) => r.specialties!.map((s) => specialties.indexOf(s))), labels: specialties, dim },
     opts.candidates?.specialty ?? DENSE_SPECIALTY,
     seed + 1,
     folds,
   );
-  const embedderInfo: EmbeddingArtifact['embedder'] = { id: embedder.id, dir: opts.embedderDir, dim: embedder.dim, pooling: 'mean-of-sentence-chunks', normalize: true };
   const sources: Record<string, number> = {};
   for (const r of records) sources[r.source ?? 'unknown'] = (sources[r.source ?? 'unknown'] ?? 0) + 1;
   const heads = { urgency, specialty };

@@ -15,3 +15,6 @@ export { createEmbedder, type Embedder, type EmbedderOptions } from './embedder.
 export { embeddingModelFromArtifact, loadEmbeddingModel, parseEmbeddingArtifact, type EmbeddingLoadOptions } from './embedding-model.ts';
 export { trainEmbeddingModel } from './embedding-train.ts';
 export { loadClassifier, type ClassifierOptions } from './load-classifier.ts';
+export { embedderDirFromArtifact, vectorPredictor } from './embedding-model.ts';
+export { embedDocuments, trainEmbeddingHeads } from './embedding-train.ts';
+export { isEmbeddingArtifact } from './embedding-artifact.ts';
