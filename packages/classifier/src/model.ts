@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Booster } from './boosting.ts';
 import { boosterLogits } from './boosting.ts';
-import { metaFeatures, occlusionEvidence } from './stacking.ts';
+import { META_FEATURES, metaFeatures, occlusionEvidence } from './stacking.ts';
 import { artifactSchema, unpackFeatures, unpackFloat32, type HeadArtifact, type ModelArtifact } from './artifact.ts';
 import { argmax } from './calibration.ts';
 import { URGENCIES, type Urgency } from './dataset.ts';
@@ -37,7 +37,7 @@ function runtimeHead(name: Evidence['head'], head: HeadArtifact): Head {
 }
 
 function checkedBooster(name: string, b: Booster, K: number): Booster {
-  if (b.K !== K || b.base.length !== K || b.trees.length % K !== 0) throw new Error(`${name} head: booster shape does not match ${K} labels`);
+  if (b.K !== K || b.base.length !== K || b.trees.length % K !== 0 || b.features !== META_FEATURES.length + K) throw new Error(`${name} head: booster shape does not match ${K} labels`);
   return b;
 }
 
