@@ -32,7 +32,7 @@ const USAGE = `usage: triage <command>
   replay <documentId> [--from-stage S]
   replay --failed [--reason R] [--stage S] [--from-stage S]   bulk replay by filter
   review export --out FILE [--since ISO]  reviewer decisions (confirm/correct) as training JSONL
-  model train --data FILE... [--out PATH] [--seed N]
+  model train --data FILE... [--out PATH] [--seed N] [--kind lr|embedding --embedder DIR] [--allow-remote-models]
   eval --data FILE... --out DIR [--folds K] [--policy P] [--red-flags R|--no-red-flags]
                                          Markdown + HTML quality report (cross-validated with --folds)
   thresholds --data FILE... --policy P --specialty-precision X --emergent-undertriage Y [--urgency-accuracy Z] [--out P2]
@@ -299,13 +299,24 @@ async function modelCommand(args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const { values } = parseArgs({ args: rest, options: { data: { type: 'string', multiple: true }, out: { type: 'string' }, seed: { type: 'string' } } });
+  const { values } = parseArgs({ args: rest, options: {
+      data: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      kind: { type: 'string' },
+      embedder: { type: 'string' },
+      'allow-remote-models': { type: 'boolean' },
+    },
+  });
   if (!values.data?.length) throw new ConfigError('--data FILE is required (one or more)');
   const { runTrainCommand } = await import('@triage/classifier');
   const r = await runTrainCommand({
     data: values.data,
-    out: values.out ?? new URL('../../../models/triage-model.json', import.meta.url).pathname,
+    out: values.out ?? new URL(`../../../models/${values.kind === 'embedding' ? 'triage-embedding-model' : 'triage-model'}.json`, import.meta.url).pathname,
     seed: values.seed ? Number(values.seed) : undefined,
+    kind: values.kind as 'lr' | 'embedding' | undefined,
+    embedder: values.embedder,
+    allowRemoteModels: values['allow-remote-models'] ?? false,
   });
   console.log(JSON.stringify(r, null, 2));
   return 0;

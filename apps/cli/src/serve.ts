@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { buildServer, type ApiDeps } from '@triage/api';
-import { loadModel } from '@triage/classifier';
+import { loadClassifier } from '@triage/classifier';
 import { publicUrl } from '@triage/config';
 import type { StageName } from '@triage/contracts';
 import { createNativeTesseractEngine, createTesseractJsEngine, type OcrEngine } from '@triage/documents';
@@ -83,7 +83,13 @@ export function startWorkers(rt: Runtime, registry: Registry, stages: readonly S
       engine = native ?? createTesseractJsEngine({ workers: c.OCR_WORKERS, pageTimeoutMs: c.PAGE_TIMEOUT_MS });
       return engine;
     },
-    model: () => loadModel(c.MODEL_PATH),
+    model: () =>
+      loadClassifier({
+        kind: c.CLASSIFIER,
+        modelPath: c.MODEL_PATH,
+        ...(c.EMBEDDING_MODEL_DIR !== undefined && { embeddingModelDir: c.EMBEDDING_MODEL_DIR }),
+        allowRemoteModels: c.ALLOW_REMOTE_MODELS,
+      }),
     policy: rt.policy,
     redFlags: rt.redFlags,
     ocrMinConfidence: c.OCR_MIN_CONFIDENCE,

@@ -1,4 +1,4 @@
-import type { TriageModel } from '@triage/classifier';
+import type { Classifier } from '@triage/classifier';
 import type { ExtractLimits, OcrEngine } from '@triage/documents';
 import type { Db } from '@triage/db';
 import type { RedFlagRules, RoutingPolicy } from '@triage/routing';
@@ -22,7 +22,7 @@ export type HandlerDeps = {
   maxDocumentPixels: number;
   /** Created lazily so a process that runs no OCR stage never starts tesseract workers. */
   ocrEngine: () => OcrEngine;
-  model: () => TriageModel;
+  model: () => Classifier;
   policy: RoutingPolicy;
   /** Clinical red-flag rules; null switches them off. */
   redFlags: RedFlagRules | null;

@@ -29,12 +29,42 @@ const featureConfigSchema = z.object({
   char: z.object({ min: z.number(), max: z.number(), minDf: z.number(), maxFeatures: z.number() }).optional(),
   numeric: z.object({ squares: z.boolean() }).optional(),
 });
-export const settingSchema = z.object({
+export const lrSettingSchema = z.object({
   name: z.string(),
   features: featureConfigSchema,
   lambda: z.number(),
   target: z.enum(['soft', 'duplicate', 'rarest']),
   maxIter: z.number().int(),
+});
+const boostParamsSchema = z.object({
+  rounds: z.number().int().positive(),
+  depth: z.number().int().positive(),
+  learningRate: z.number().positive(),
+  l2: z.number().min(0),
+  minLeaf: z.number().int().positive(),
+});
+export const stackedSettingSchema = z.object({
+  kind: z.literal('stacked-gbt'),
+  name: z.string(),
+  base: lrSettingSchema,
+  innerFolds: z.number().int().min(2),
+  innerSeed: z.number().int(),
+  trees: boostParamsSchema,
+});
+// Stacked first: a plain object schema would also accept (and strip) a stacked setting.
+export const settingSchema = z.union([stackedSettingSchema, lrSettingSchema]);
+const treeSchema = z.object({
+  feature: z.array(z.number().int()),
+  threshold: z.array(z.number()),
+  left: z.array(z.number().int()),
+  right: z.array(z.number().int()),
+  value: z.array(z.number()),
+});
+const boosterSchema = z.object({
+  K: z.number().int(),
+  features: z.number().int(),
+  base: z.array(z.number()),
+  trees: z.array(treeSchema),
 });
 const metricsSchema = z.record(z.string(), z.number());
 
@@ -48,10 +78,12 @@ export const headArtifactSchema = z.object({
       .object({ names: z.array(z.string()), stats: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }) })
       .optional(),
   }),
-  /** Feature-major matrix: row j holds the K class weights of feature j. */
+  /** Feature-major matrix: row j holds the K class weights of feature j (the base model when stacked). */
   weights: z.object({ dtype: z.literal('float32-le'), shape: z.tuple([z.number().int(), z.number().int()]), data: z.string() }),
   bias: z.array(z.number()),
   temperature: z.number().positive(),
+  /** Stacked heads only: the trees over [raw vitals, base-model probabilities]. */
+  booster: boosterSchema.optional(),
   comparison: z.array(z.object({ setting: settingSchema, metrics: metricsSchema })),
   metrics: metricsSchema,
 });
@@ -75,6 +107,11 @@ function unpackVocab(v: HeadArtifact['features']['word']): Vocabulary {
   return { terms: v.terms, idf: Array.from(unpackFloat32(v.idf, v.terms.length)) };
 }
 
+/** The logistic-regression setting behind a head: itself, or a stacked head's base. */
+export function lrSettingOf(setting: HeadArtifact['setting']): z.infer<typeof lrSettingSchema> {
+  return 'kind' in setting ? setting.base : setting;
+}
+
 export function packFeatures(state: FeaturizerState): HeadArtifact['features'] {
   const out: HeadArtifact['features'] = { word: packVocab(state.word) };
   if (state.char) out.char = packVocab(state.char);
@@ -83,7 +120,7 @@ export function packFeatures(state: FeaturizerState): HeadArtifact['features'] {
 }
 
 export function unpackFeatures(head: HeadArtifact): FeaturizerState {
-  const state: FeaturizerState = { config: head.setting.features, word: unpackVocab(head.features.word) };
+  const state: FeaturizerState = { config: lrSettingOf(head.setting).features, word: unpackVocab(head.features.word) };
   if (head.features.char) state.char = unpackVocab(head.features.char);
   if (head.features.numeric) state.numeric = head.features.numeric;
   return state;
@@ -95,6 +132,8 @@ export function contentVersion(heads: ModelArtifact['heads']): string {
   for (const head of [heads.urgency, heads.specialty]) {
     h.update(JSON.stringify([head.labels, head.setting, head.features, head.bias, head.temperature]));
     h.update(head.weights.data);
+    if (head.booster) h.update(JSON.stringify(head.booster));
   }
-  return `triage-lr-${h.digest('hex').slice(0, 8)}`;
+  const kind = heads.urgency.booster || heads.specialty.booster ? 'stk' : 'lr';
+  return `triage-${kind}-${h.digest('hex').slice(0, 8)}`;
 }

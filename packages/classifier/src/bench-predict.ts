@@ -1,4 +1,4 @@
-// Measures predict() latency on real ~3 KB documents: npx tsx packages/classifier/src/bench-predict.ts [data.jsonl.gz]
+// Measures predict() latency on real ~3 KB documents: npx tsx packages/classifier/src/bench-predict.ts [data.jsonl.gz] [model.json]
 import { existsSync } from 'node:fs';
 import { readTrainingFiles } from './dataset.ts';
 import { loadModel } from './model.ts';
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   // "Typical" = 2.5–3.5 KB, the median referral size.
   const docs = texts.filter((t) => t.length >= 2500 && t.length <= 3500);
   const loadStart = performance.now();
-  const model = loadModel();
+  const model = loadModel(process.argv[3]);
   const loadMs = performance.now() - loadStart;
 
   // Warm up the JIT on other documents, so the first pass still meets each benchmark doc fresh.

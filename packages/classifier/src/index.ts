@@ -9,3 +9,12 @@ export { DEFAULT_MODEL_PATH, loadModel, modelFromArtifact, parseArtifact } from 
 export { trainModel } from './train.ts';
 export { runTrainCommand } from './train-command.ts';
 export { createRng, shuffleInPlace, type Rng } from './prng.ts';
+export type { AsyncTriageModel, Classifier } from './types.ts';
+export type { EmbeddingArtifact } from './embedding-artifact.ts';
+export { createEmbedder, type Embedder, type EmbedderOptions } from './embedder.ts';
+export { embeddingModelFromArtifact, loadEmbeddingModel, parseEmbeddingArtifact, type EmbeddingLoadOptions } from './embedding-model.ts';
+export { trainEmbeddingModel } from './embedding-train.ts';
+export { loadClassifier, type ClassifierOptions } from './load-classifier.ts';
+export { embedderDirFromArtifact, vectorPredictor } from './embedding-model.ts';
+export { embedDocuments, trainEmbeddingHeads } from './embedding-train.ts';
+export { isEmbeddingArtifact } from './embedding-artifact.ts';

@@ -52,3 +52,11 @@ export function classRecall(probs: ArrayLike<number>[], gold: number[][], cls: n
   });
   return total ? hit / total : 0;
 }
+
+/** Accuracy on the `coverage` share of items with the highest top-1 probability (what auto-routing keeps). */
+export function accuracyAtCoverage(probs: ArrayLike<number>[], gold: number[][], coverage: number): number {
+  const items = probs.map((p, i) => ({ c: p[argmax(p)] ?? 0, ok: (gold[i] ?? []).includes(argmax(p)), i }));
+  items.sort((a, b) => b.c - a.c || a.i - b.i);
+  const kept = items.slice(0, Math.max(1, Math.round(items.length * coverage)));
+  return kept.filter((x) => x.ok).length / kept.length;
+}

@@ -2,6 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Booster } from './boosting.ts';
+import { boosterLogits } from './boosting.ts';
+import { META_FEATURES, metaFeatures, occlusionEvidence } from './stacking.ts';
 import { artifactSchema, unpackFeatures, unpackFloat32, type HeadArtifact, type ModelArtifact } from './artifact.ts';
 import { argmax } from './calibration.ts';
 import { URGENCIES, type Urgency } from './dataset.ts';
@@ -14,7 +17,9 @@ import type { Evidence, HeadPrediction, TriageModel } from './types.ts';
 /** <repo>/models/triage-model.json, found from this file so it works from any working directory. */
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../../models/triage-model.json', import.meta.url));
 
-function runtimeHead(name: Evidence['head'], head: HeadArtifact): RuntimeHead {
+type Head = RuntimeHead & { booster?: Booster };
+
+function runtimeHead(name: Evidence['head'], head: HeadArtifact): Head {
   const featurizer = createFeaturizer(unpackFeatures(head));
   const [F, K] = head.weights.shape;
   if (F !== featurizer.size || K !== head.labels.length || head.bias.length !== K) {
@@ -27,10 +32,34 @@ function runtimeHead(name: Evidence['head'], head: HeadArtifact): RuntimeHead {
     W: unpackFloat32(head.weights.data, F * K),
     b: Float64Array.from(head.bias),
     temperature: head.temperature,
+    ...(head.booster && { booster: checkedBooster(name, head.booster, K) }),
   };
 }
 
-function runHead(head: RuntimeHead, doc: ParsedDoc): { prediction: HeadPrediction<string>; evidence: Evidence[] } {
+function checkedBooster(name: string, b: Booster, K: number): Booster {
+  if (b.K !== K || b.base.length !== K || b.trees.length % K !== 0 || b.features !== META_FEATURES.length + K) throw new Error(`${name} head: booster shape does not match ${K} labels`);
+  return b;
+}
+
+/** Stacked heads: the trees decide; text evidence comes from the base model, vitals evidence from occlusion. */
+function stackedResult(head: Head & { booster: Booster }, doc: ParsedDoc, lrLogits: Float64Array, row: ReturnType<Head['featurizer']['vectorize']>) {
+  const meta = metaFeatures(doc.vitals, lrLogits);
+  const z = boosterLogits(head.booster, meta.x);
+  for (let k = 0; k < z.length; k++) z[k] = z[k]! / head.temperature;
+  softmaxInPlace(z);
+  const pred = argmax(z);
+  const vitals = occlusionEvidence(head.booster, meta, pred, head.temperature).filter((e) => e.weight > 0);
+  const taken = new Set(vitals.map((e) => `${e.span.start}:${e.span.end}`));
+  const text = headEvidence(head, doc, row, pred).filter((e) => !taken.has(`${e.start}:${e.end}`));
+  const weight = (w: number) => Number(w.toPrecision(4));
+  const evidence: Evidence[] = [
+    ...vitals.map((e) => ({ head: head.name, term: doc.text.slice(e.span.start, e.span.end), start: e.span.start, end: e.span.end, weight: weight(e.weight) })),
+    ...text,
+  ];
+  return { z, pred, evidence };
+}
+
+function runHead(head: Head, doc: ParsedDoc): { prediction: HeadPrediction<string>; evidence: Evidence[] } {
   const row = head.featurizer.vectorize(doc);
   const K = head.labels.length;
   const z = Float64Array.from(head.b);
@@ -39,16 +68,20 @@ function runHead(head: RuntimeHead, doc: ParsedDoc): { prediction: HeadPredictio
     const v = row.val[q]!;
     for (let k = 0; k < K; k++) z[k] = z[k]! + v * head.W[base + k]!;
   }
-  for (let k = 0; k < K; k++) z[k] = z[k]! / head.temperature;
-  softmaxInPlace(z);
-  const pred = argmax(z);
+  const stacked = head.booster ? stackedResult({ ...head, booster: head.booster }, doc, z, row) : undefined;
+  if (!stacked) {
+    for (let k = 0; k < K; k++) z[k] = z[k]! / head.temperature;
+    softmaxInPlace(z);
+  }
+  const probs = stacked?.z ?? z;
+  const pred = stacked?.pred ?? argmax(z);
   const probabilities: Record<string, number> = {};
   head.labels.forEach((l, k) => {
-    probabilities[l] = z[k]!;
+    probabilities[l] = probs[k]!;
   });
   return {
-    prediction: { label: head.labels[pred]!, confidence: z[pred]!, probabilities },
-    evidence: headEvidence(head, doc, row, pred),
+    prediction: { label: head.labels[pred]!, confidence: probs[pred]!, probabilities },
+    evidence: stacked?.evidence ?? headEvidence(head, doc, row, pred),
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainingRecord, Urgency } from './dataset.ts';
-import { modelFromArtifact } from './model.ts';
+import { modelFromArtifact, parseArtifact } from './model.ts';
 import { createRng, type Rng } from './prng.ts';
 import { parseTrainArgs } from './train.cli.ts';
 import { trainModel } from './train.ts';
@@ -89,5 +89,36 @@ describe('train CLI arguments', () => {
     });
     expect(() => parseTrainArgs(['--out', 'm.json'])).toThrow(/--data/);
     expect(() => parseTrainArgs(['--data', 'a', '--out', 'm', '--seed', 'x'])).toThrow(/--seed/);
+  });
+});
+
+describe('stacked boosted-trees urgency head', () => {
+  // Urgency here is carried only by the heart rate, two-sided: a linear text model cannot see it.
+  const rng = createRng(11);
+  const records: TrainingRecord[] = Array.from({ length: 150 }, (_, i) => {
+    const hr = Math.round(40 + rng() * 120);
+    const urgency: Urgency = hr > 130 || hr < 50 ? 'emergent' : hr > 110 ? 'urgent' : 'routine';
+    const specialty = i % 2 ? 'Cardiology' : 'Urology';
+    return { text: `patient seen ${specialty === 'Cardiology' ? 'murmur angina' : 'prostate bladder'} HR ${hr} please review`, urgency, specialties: [specialty] };
+  });
+  const lr = { name: 'words', features: { word: { minDf: 1, maxFeatures: 100, bigrams: false } }, lambda: 1e-3, target: 'soft', maxIter: 50 } as const;
+  const stacked = { kind: 'stacked-gbt', name: 'gbt', base: lr, innerFolds: 3, innerSeed: 1, trees: { rounds: 40, depth: 2, learningRate: 0.2, l2: 1, minLeaf: 5 } } as const;
+  const artifact = trainModel(records, { seed: 2, folds: 3, candidates: { urgency: [lr, stacked], specialty: [lr] } });
+
+  it('is compared with the linear head by CV, kept when better, and round-trips through the artifact', () => {
+    expect(artifact.heads.urgency.comparison.map((c) => c.setting.name)).toEqual(['words', 'gbt']);
+    const [linear, trees] = artifact.heads.urgency.comparison.map((c) => c.metrics.macroF1!);
+    expect(trees!).toBeGreaterThan(linear!);
+    expect(artifact.heads.urgency.setting.name).toBe('gbt');
+    expect(artifact.heads.urgency.booster?.trees.length).toBe(40 * 3);
+    expect(artifact.version).toMatch(/^triage-stk-[0-9a-f]{8}$/);
+    const model = modelFromArtifact(parseArtifact(JSON.stringify(artifact)));
+    const p = model.predict('patient seen murmur angina HR 145 please review');
+    expect(p.urgency.label).toBe('emergent');
+    expect(model.predict('patient seen murmur angina HR 80 please review').urgency.label).toBe('routine');
+    // The heart rate is what decided it, and the evidence points at it.
+    const hr = p.evidence.find((e) => e.head === 'urgency' && e.term === 'HR 145');
+    expect(hr).toBeDefined();
+    expect(hr!.weight).toBeGreaterThan(0);
   });
 });

@@ -5,7 +5,7 @@ import { SPECIALTY_CANDIDATES, URGENCY_CANDIDATES } from './candidates.ts';
 import { assignFolds, crossValidate, fitHead, type HeadData, type HeadSetting } from './cross-validate.ts';
 import { recordsDigest, URGENCIES, type TrainingRecord } from './dataset.ts';
 import { parseDoc, type ParsedDoc } from './features.ts';
-import { classRecall, macroF1, topOneAccuracy } from './metrics.ts';
+import { accuracyAtCoverage, classRecall, macroF1, topOneAccuracy } from './metrics.ts';
 import { createRng } from './prng.ts';
 
 export type TrainOptions = {
@@ -22,21 +22,34 @@ const CALIBRATION =
 
 type HeadResult = { head: HeadArtifact; metrics: Record<string, number> };
 
-function scoreHead(probs: Float64Array[], data: HeadData, recallOf?: number): Record<string, number> {
+/** Honest "after" probabilities: each fold is scaled by a temperature fitted on the other folds only. */
+export function calibrateOutOfFold(oof: Float64Array[], gold: number[][], fold: number[], folds: number): { calibrated: Float64Array[]; temperature: number } {
+  const calibrated = new Array<Float64Array>(oof.length);
+  for (let f = 0; f < folds; f++) {
+    const others = fold.flatMap((g, i) => (g === f ? [] : [i]));
+    const t = fitTemperature(
+      others.map((i) => oof[i]!),
+      others.map((i) => gold[i]!),
+    );
+    fold.forEach((g, i) => {
+      if (g === f) calibrated[i] = scaledProbabilities(oof[i]!, t);
+    });
+  }
+  return { calibrated, temperature: fitTemperature(oof, gold) };
+}
+
+export function scoreHead(probs: Float64Array[], data: { gold: number[][]; labels: readonly string[] }, recallOf?: number): Record<string, number> {
   const m: Record<string, number> = {
     top1Accuracy: topOneAccuracy(probs, data.gold),
     macroF1: macroF1(probs, data.gold, data.labels.length),
+    accuracyAt50: accuracyAtCoverage(probs, data.gold, 0.5),
   };
   if (recallOf !== undefined) m.recall = classRecall(probs, data.gold, recallOf);
   return m;
 }
 
-function round(x: number): number {
-  return Math.round(x * 1e4) / 1e4;
-}
-
-function roundAll(m: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, round(v)]));
+export function roundAll(m: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v * 1e4) / 1e4]));
 }
 
 function trainHead(data: HeadData, candidates: HeadSetting[], seed: number, folds: number, recallOf?: number): HeadResult {
@@ -59,19 +72,7 @@ function trainHead(data: HeadData, candidates: HeadSetting[], seed: number, fold
   if (!best) throw new Error('no candidate settings to compare');
   const { setting: chosen, oof } = best;
 
-  // Honest "after" ECE: each fold is scaled by a temperature fitted on the other folds only.
-  const calibrated = new Array<Float64Array>(n);
-  for (let f = 0; f < folds; f++) {
-    const others = fold.flatMap((g, i) => (g === f ? [] : [i]));
-    const t = fitTemperature(
-      others.map((i) => oof[i]!),
-      others.map((i) => data.gold[i]!),
-    );
-    fold.forEach((g, i) => {
-      if (g === f) calibrated[i] = scaledProbabilities(oof[i]!, t);
-    });
-  }
-  const temperature = fitTemperature(oof, data.gold);
+  const { calibrated, temperature } = calibrateOutOfFold(oof, data.gold, fold, folds);
   const metrics = roundAll({
     ...scoreHead(calibrated, data, recallOf),
     eceBefore: expectedCalibrationError(
@@ -83,13 +84,15 @@ function trainHead(data: HeadData, candidates: HeadSetting[], seed: number, fold
   });
 
   const final = fitHead(data, chosen);
+  const lr = final.kind === 'lr' ? final : final.base;
   const head: HeadArtifact = {
     labels: [...data.labels],
     setting: chosen,
-    features: packFeatures(final.features),
-    weights: { dtype: 'float32-le', shape: [final.model.F, final.model.K], data: packFloat32(final.model.W) },
-    bias: Array.from(final.model.b, (b) => Math.fround(b)),
+    features: packFeatures(lr.features),
+    weights: { dtype: 'float32-le', shape: [lr.model.F, lr.model.K], data: packFloat32(lr.model.W) },
+    bias: Array.from(lr.model.b, (b) => Math.fround(b)),
     temperature: Math.fround(temperature),
+    ...(final.kind === 'stacked-gbt' && { booster: final.booster }),
     comparison,
     metrics,
   };

@@ -11,3 +11,7 @@ export type Prediction = {
   modelVersion: string;
 };
 export type TriageModel = { version: string; specialties: readonly string[]; predict(text: string): Prediction };
+/** The embedding classifier embeds through onnxruntime, so it can only answer asynchronously. */
+export type AsyncTriageModel = { version: string; specialties: readonly string[]; predict(text: string): Promise<Prediction> };
+/** What the classify stage needs: either kind. */
+export type Classifier = TriageModel | AsyncTriageModel;

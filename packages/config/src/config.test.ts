@@ -59,4 +59,23 @@ describe('config', () => {
     const two = `k2:${Buffer.alloc(32, 2).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}`;
     expect(loadConfig({ TRIAGE_ENCRYPTION_KEY: two }).TRIAGE_ENCRYPTION_KEY).toBe(two);
   });
+
+  it('selects the classifier: LR by default, offline embedding models, remote loading only when asked', () => {
+    const d = loadConfig({});
+    expect(d.CLASSIFIER).toBe('lr');
+    expect(d.ALLOW_REMOTE_MODELS).toBe(false);
+    const e = loadConfig({ CLASSIFIER: 'embedding', EMBEDDING_MODEL_DIR: 'models/all-MiniLM-L6-v2', ALLOW_REMOTE_MODELS: 'true' });
+    expect(e).toMatchObject({ CLASSIFIER: 'embedding', EMBEDDING_MODEL_DIR: 'models/all-MiniLM-L6-v2', ALLOW_REMOTE_MODELS: true });
+    expect(() => loadConfig({ CLASSIFIER: 'bert' })).toThrow(/CLASSIFIER/);
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/triage',
+      DATABASE_SSL: 'verify-full',
+      SMTP_URL: 'smtps://mail',
+      BEHIND_TLS_PROXY: 'true',
+      TRIAGE_ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+    };
+    expect(loadConfig(production).ALLOW_REMOTE_MODELS).toBe(false);
+    expect(() => loadConfig({ ...production, ALLOW_REMOTE_MODELS: 'true' })).toThrow(/ALLOW_REMOTE_MODELS/);
+  });
 });

@@ -26,7 +26,13 @@ export const configSchema = z.object({
   ROUTING_POLICY: z.string().default(resolve(REPO_ROOT, 'policy/routing-policy.json')),
   /** Clinical red-flag rules (raise urgency or force review, never lower); "off" disables them. */
   RED_FLAGS: z.string().default(resolve(REPO_ROOT, 'policy/red-flags.json')),
+  /** Classifier artifact: the LR/stacked model (CLASSIFIER=lr) or an embedding-head artifact (CLASSIFIER=embedding). */
   MODEL_PATH: z.string().default(resolve(REPO_ROOT, 'models/triage-model.json')),
+  CLASSIFIER: z.enum(['lr', 'embedding']).default('lr'),
+  /** Local transformers.js model folder; overrides the one recorded in the embedding artifact. */
+  EMBEDDING_MODEL_DIR: z.string().optional(),
+  /** Off: the embedding model is read from its folder only, never downloaded. */
+  ALLOW_REMOTE_MODELS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_UPLOAD_BYTES: int(50 * 1024 * 1024),
   MAX_PAGES: int(200),
@@ -114,6 +120,7 @@ export function productionProblems(c: Config): string[] {
   if (!c.SMTP_URL) out.push('SMTP_URL: mail to files is for development only');
   else if (!c.SMTP_URL.startsWith('smtps://') && !c.SMTP_REQUIRE_TLS) out.push('SMTP_REQUIRE_TLS: must be true (or use smtps://)');
   if (!c.TRIAGE_ENCRYPTION_KEY) out.push('TRIAGE_ENCRYPTION_KEY: required (the generated key is for development only)');
+  if (c.ALLOW_REMOTE_MODELS) out.push('ALLOW_REMOTE_MODELS: a production process loads models only from local folders');
   if (!(c.TLS_CERT_FILE && c.TLS_KEY_FILE) && !c.BEHIND_TLS_PROXY) out.push('TLS_CERT_FILE/TLS_KEY_FILE: serve HTTPS, or set BEHIND_TLS_PROXY=true behind a TLS-terminating proxy');
   return out;
 }

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import {
   createRng,
   DEFAULT_MODEL_PATH,
+  isEmbeddingArtifact,
   loadModel,
   modelFromArtifact,
   parseArtifact,
@@ -12,6 +13,7 @@ import {
   type TrainOptions,
 } from '@triage/classifier';
 import type { TriagePrediction } from '@triage/routing';
+import { predictWithEmbeddingModel } from './embedding-predictions.ts';
 
 export type PredictOptions = {
   modelPath?: string;
@@ -48,6 +50,8 @@ export function assignFolds(records: TrainingRecord[], folds: number, seed: numb
 
 export async function predictRecords(records: TrainingRecord[], opts: PredictOptions = {}): Promise<PredictionRun> {
   const modelPath = resolve(opts.modelPath ?? DEFAULT_MODEL_PATH);
+  const json = readFileSync(modelPath, 'utf8');
+  if (isEmbeddingArtifact(JSON.parse(json))) return predictWithEmbeddingModel(records, json, modelPath, opts);
   if (opts.folds === undefined) {
     const model = loadModel(modelPath);
     return {
@@ -64,7 +68,7 @@ export async function predictRecords(records: TrainingRecord[], opts: PredictOpt
   const innerFolds = opts.innerFolds ?? 3;
   // Re-fit the shipped model's chosen settings rather than re-running model selection K times: K× cheaper,
   // and it is the configuration that ships. Selection itself is therefore not inside the CV loop.
-  const shipped = parseArtifact(readFileSync(modelPath, 'utf8'), modelPath);
+  const shipped = parseArtifact(json, modelPath);
   const candidates: NonNullable<TrainOptions['candidates']> = {
     urgency: [shipped.heads.urgency.setting],
     specialty: [shipped.heads.specialty.setting],

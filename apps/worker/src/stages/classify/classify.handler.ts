@@ -1,19 +1,19 @@
 import { joinPageTexts } from '@triage/contracts';
-import type { TriageModel } from '@triage/classifier';
+import type { Classifier } from '@triage/classifier';
 import type { Keyring } from '@triage/crypto';
 import { getPages, insertClassification, type Db } from '@triage/db';
 import { PermanentError } from '../../errors.ts';
 import type { StageHandler } from '../../stage-handler.ts';
 import { digestOf } from '../digest.ts';
 
-export type ClassifyDeps = { db: Db; model: TriageModel; keyring: Keyring };
+export type ClassifyDeps = { db: Db; model: Classifier; keyring: Keyring };
 
 export function createClassifyHandler(deps: ClassifyDeps): StageHandler<'classify'> {
   return async (ctx, doc) => {
     const pages = await getPages(deps.db, doc.id, deps.keyring);
     const text = joinPageTexts(pages.map((p) => p.text));
     if (text.replace(/\s/g, '').length < 3) throw new PermanentError('no_text', 'no readable text on any page');
-    const p = deps.model.predict(text);
+    const p = await deps.model.predict(text);
     const probabilities = { urgency: p.urgency.probabilities, specialty: p.specialty.probabilities };
     return {
       outcome: { type: 'classified', urgency: p.urgency.label, specialty: p.specialty.label },
