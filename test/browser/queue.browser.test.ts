@@ -4,15 +4,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '@triage/db';
 import { waitFor } from '@triage/testkit';
-import { CANARY_NAME, ORTHO_LETTER, URO_LETTER } from '../e2e/letters.ts';
+import { BACK_LETTER, ORTHO_LETTER, URO_LETTER } from '../e2e/letters.ts';
 import { policyWith, startSystem, type System } from '../e2e/system.ts';
 import { artifact, launchChromium, signIn } from './browser.ts';
 
 const basePolicy = JSON.parse(await readFile(new URL('../../policy/routing-policy.json', import.meta.url), 'utf8'));
-const BACK_LETTER = `Dear colleague,
-Re: ${CANARY_NAME}
-45-year-old man with low back pain for a week, now with saddle anaesthesia and new urinary retention.
-Please see him.`;
 
 let sys: System;
 let browser: Browser;

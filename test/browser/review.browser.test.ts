@@ -5,18 +5,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '@triage/db';
 import { makeScanPng } from '@triage/documents';
 import { waitFor } from '@triage/testkit';
-import { CANARY_NAME, ORTHO_LETTER, SCAN_TEXT } from '../e2e/letters.ts';
+import { BACK_LETTER, ORTHO_LETTER, SCAN_TEXT } from '../e2e/letters.ts';
 import { policyWith, startSystem, type System } from '../e2e/system.ts';
 import { artifact, launchChromium, pngSize, signIn } from './browser.ts';
 
 const basePolicy = JSON.parse(await readFile(new URL('../../policy/routing-policy.json', import.meta.url), 'utf8'));
 // Short enough that the expiry test waits seconds, long enough that a busy 2-core machine still renews in time.
 const LEASE_MS = 6000;
-// Trips the cauda-equina red-flag rule (raise to emergent).
-const BACK_LETTER = `Dear colleague,
-Re: ${CANARY_NAME}
-45-year-old man with low back pain for a week, now with saddle anaesthesia and new urinary retention.
-Please see him.`;
 
 let sys: System;
 let browser: Browser;

@@ -100,6 +100,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
     let canaryAfterFlush = 'not sent';
     let smtpDone = false;
     let frozen = false;
+    // A SIGTERM to a stopped process waits until SIGCONT: never pick the frozen one, nor one already draining.
+    const notForSigterm = new Set<unknown>();
     let terms = 0;
     const termExits: Promise<{ name: string; code: number | null; ms: number }>[] = [];
     const redis = new Redis(`redis://127.0.0.1:${redisPort}`, { maxRetriesPerRequest: null });
@@ -109,6 +111,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
       const [r] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int n from documents where status in ('received','processing')`));
       return Number(r?.n ?? 0);
     };
+    const termVictim = (live: typeof workers) => live.find((w) => !notForSigterm.has(w));
     const deadline = Date.now() + o.timeoutMs;
     let uploadsDone = false;
     void uploading.then(() => (uploadsDone = true));
@@ -121,8 +124,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
         kills++;
         act(`SIGKILL ${victim.name} (${kills}/${o.kills})`);
         spawnWorker();
-      } else if (terms < 2 && victim && Date.now() - victim.startedAt > 10_000) {
+      } else if (terms < 2 && termVictim(live) && Date.now() - termVictim(live)!.startedAt > 10_000) {
         // Only a worker that finished starting: before that, SIGTERM has nothing to drain.
+        const victim = termVictim(live)!;
+        notForSigterm.add(victim);
         const t0 = Date.now();
         victim.child.kill('SIGTERM');
         terms++;
@@ -156,9 +161,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
         // SIGSTOP freezes the whole process: its event loop cannot renew locks, exactly like a blocked loop.
         sleeper.child.kill('SIGSTOP');
         frozen = true;
+        notForSigterm.add(sleeper);
         const ms = o.freezeMs ?? 130_000;
         act(`froze ${sleeper.name} for ${ms / 1000} s (past its job's lock)`);
-        setTimeout(() => sleeper.child.kill('SIGCONT'), ms).unref();
+        setTimeout(() => {
+          sleeper.child.kill('SIGCONT');
+          notForSigterm.delete(sleeper);
+        }, ms).unref();
       }
       if (uploadsDone && kills >= o.kills && (await pending()) === 0) break;
     }

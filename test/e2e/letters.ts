@@ -25,3 +25,9 @@ Patient has kidney stones
 with severe flank pain
 and hematuria. Please
 see in urology clinic.`;
+
+/** Trips the cauda-equina red-flag rule (raise to emergent). */
+export const BACK_LETTER = `Dear colleague,
+Re: ${CANARY_NAME}
+45-year-old man with low back pain for a week, now with saddle anaesthesia and new urinary retention.
+Please see him.`;

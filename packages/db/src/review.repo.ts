@@ -100,6 +100,13 @@ export async function claimReviewTask(db: Executor, id: string, tokenId: string,
     )
     .returning();
   if (task) return { kind: 'claimed', task };
+  return whyNotOurs(db, id);
+}
+
+type NotOurs = { kind: 'held'; by: string | null; until: Date | null } | { kind: 'not_open' } | { kind: 'not_found' };
+
+/** Why a claim or release did not apply: gone, decided, or someone else's lease. */
+async function whyNotOurs(db: Executor, id: string): Promise<NotOurs> {
   const [current] = await db
     .select({ status: reviewTasks.status, by: tokens.name, until: reviewTasks.claimExpiresAt })
     .from(reviewTasks)
@@ -146,14 +153,7 @@ export async function releaseReviewTask(db: Executor, id: string, tokenId: strin
     .where(and(eq(reviewTasks.id, id), eq(reviewTasks.status, 'open'), eq(reviewTasks.claimedBy, tokenId)))
     .returning({ id: reviewTasks.id });
   if (task) return { kind: 'released' };
-  const [current] = await db
-    .select({ status: reviewTasks.status, by: tokens.name, until: reviewTasks.claimExpiresAt })
-    .from(reviewTasks)
-    .leftJoin(tokens, eq(tokens.id, reviewTasks.claimedBy))
-    .where(eq(reviewTasks.id, id));
-  if (!current) return { kind: 'not_found' };
-  if (current.status !== 'open') return { kind: 'not_open' };
-  return { kind: 'held', by: current.by, until: current.until };
+  return whyNotOurs(db, id);
 }
 
 /** Keeps what the reviewer was shown, before persist overwrites the referral with the decision. */
