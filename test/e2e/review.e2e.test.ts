@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { schema, verifyAuditChain } from '@triage/db';
 import { waitFor } from '@triage/testkit';
 import { policyWith, startSystem, type System } from './system.ts';
 import { CARDIO_LETTER, URO_LETTER } from './letters.ts';
@@ -81,6 +83,18 @@ describe('review queue', () => {
     expect(again.status).toBe(409);
     await new Promise((r) => setTimeout(r, 500));
     expect(sys.smtp.messages.filter((x) => x.to.includes(team))).toHaveLength(1);
+
+    // Both decisions are on the audit trail, with the versions that made them, in one intact chain.
+    const db = sys.rt.dbh.db;
+    const events = (await db.select().from(schema.auditEvents).where(eq(schema.auditEvents.documentId, body.id))).map((e) => [e.action, e.detail]);
+    const model = events.filter(([a]) => a === 'model_decided');
+    expect(model).toHaveLength(1);
+    expect(model[0]![1]).toMatchObject({ decision: 'review', modelVersion: doc.triage.modelVersion, policyVersion: expect.any(String) });
+    const applied = events.filter(([a]) => a === 'review_applied');
+    expect(applied).toHaveLength(1);
+    expect(applied[0]![1]).toMatchObject({ action: 'correct', reason: 'wrong_specialty', state: 'routed', urgency: 'urgent', specialty: 'Cardiovascular / Pulmonary' });
+    expect(events.map(([a]) => a)).toEqual(expect.arrayContaining(['review_claimed', 'review_decided']));
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
   });
 
   it('a rejection ends the document as rejected with no email', async () => {

@@ -1,5 +1,6 @@
 import { joinPageTexts, reviewDecision, type Urgency } from '@triage/contracts';
 import {
+  appendAudit,
   createReviewTask,
   enqueueEmail,
   getPages,
@@ -11,6 +12,7 @@ import {
   type Db,
   type DocumentRow,
   type ReferralRow,
+  type Tx,
 } from '@triage/db';
 import type { Keyring } from '@triage/crypto';
 import { decideWithRedFlags, type RedFlagRules, type RoutingPolicy } from '@triage/routing';
@@ -87,6 +89,13 @@ async function applyModel(deps: PersistDeps, doc: DocumentRow): Promise<HandlerR
       } else {
         await createReviewTask(tx, { documentId: doc.id, referralId: referral.id, reasons });
       }
+      // Every decision is on the audit trail with the versions that made it (labels and ids only).
+      await appendAudit(tx, {
+        actor: 'system:model',
+        action: 'model_decided',
+        documentId: doc.id,
+        detail: { run: doc.run, decision, urgency: routed.urgency, specialty: c.specialty, reasons, modelVersion: c.modelVersion, policyVersion },
+      });
     },
   };
 }
@@ -98,16 +107,26 @@ async function applyReview(
   rawDecision: unknown,
   reviewer: string,
 ): Promise<HandlerResult<'persist'>> {
-  // Sealed free text persist never needs: the note, and the reason unless it is a rejection's code.
-  const { note: _note, reason, ...rest } = (rawDecision ?? {}) as Record<string, unknown>;
-  const decision = reviewDecision.parse(rest.action === 'reject' ? { ...rest, reason } : rest);
+  // The sealed note is free text persist never needs.
+  const { note: _note, ...rest } = (rawDecision ?? {}) as Record<string, unknown>;
+  const decision = reviewDecision.parse(rest);
   const decidedBy = `reviewer:${reviewer}`;
+  const audited = (tx: Tx, applied: Record<string, unknown>) =>
+    appendAudit(tx, {
+      actor: `token:${reviewer}`,
+      action: 'review_applied',
+      documentId: doc.id,
+      detail: { run: doc.run, action: decision.action, reason: decision.reason ?? null, ...applied, modelVersion: referral.modelVersion, policyVersion: deps.policy.version },
+    });
   const base = { outcome: { type: 'auto' as const, referralId: referral.id }, policyVersion: deps.policy.version, detail: { review: decision.action } };
   if (decision.action === 'reject') {
     return {
       ...base,
       outcome: { type: 'rejected', referralId: referral.id },
-      commit: (tx) => updateReferral(tx, referral.id, { decision: 'reviewed', state: 'rejected', decidedBy, reasons: [...referral.reasons, `rejected:${decision.reason}`] }),
+      commit: async (tx) => {
+        await updateReferral(tx, referral.id, { decision: 'reviewed', state: 'rejected', decidedBy, reasons: [...referral.reasons, `rejected:${decision.reason}`] });
+        await audited(tx, { state: 'rejected' });
+      },
     };
   }
   const urgency = decision.action === 'correct' ? decision.urgency : referral.urgency;
@@ -128,6 +147,7 @@ async function applyReview(
         policyVersion: deps.policy.version,
       });
       await enqueueEmail(tx, { referralId: referral.id, documentId: doc.id, recipient: team.email, kind: ROUTED_EMAIL_KIND });
+      await audited(tx, { state: 'routed', urgency, specialty });
     },
   };
 }
