@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRedFlags, loadRedFlags, parseRedFlags, raiseUrgency, type RedFlagRules } from './red-flags.ts';
+import { applyRedFlags, lineBreakTolerant, loadRedFlags, parseRedFlags, raiseUrgency, type RedFlagRules } from './red-flags.ts';
 import { decideWithRedFlags } from './decide-with-red-flags.ts';
 import { parsePolicy } from './policy.ts';
 
@@ -56,6 +56,16 @@ describe('red-flag rules', () => {
     expect(ids('Risks include bleeding, infection and sepsis.')).toEqual([]);
     // "72-year-old" must not read as a cue.
     expect(ids('A 72-year-old woman with sudden weakness of the right arm.')).toContain('stroke');
+  });
+
+  it('matches phrases a PDF or fax broke across lines; a line break still ends a negation (the safe side)', () => {
+    expect(lineBreakTolerant('(left|right)[- ]sided a\\ b')).toBe('(left|right)[-\\s]sided\\s+a\\ b');
+    const wrapped = 'Woke with facial\ndroop and slurred  \n speech.';
+    const hits = applyRedFlags(wrapped, rules).hits.filter((h) => h.ruleId === 'stroke');
+    expect(hits.map((h) => wrapped.slice(h.start, h.end))).toEqual(['facial\ndroop', 'slurred  \n speech']);
+    expect(applyRedFlags('She is negative for facial\ndroop.', rules).hits.filter((h) => h.ruleId === 'stroke')).toEqual([]);
+    // Lists put one finding per line ("No fever\nFacial droop"): a cue never reaches into the next line.
+    expect(applyRedFlags('No fever\nfacial droop since noon.', rules).hits.filter((h) => h.ruleId === 'stroke')).toHaveLength(1);
   });
 
   it('reports offsets that point at the matched text', () => {

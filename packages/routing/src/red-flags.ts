@@ -81,6 +81,29 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
+/**
+ * PDFs and faxes break lines anywhere ("ectopic\npregnancy"): a space in a pattern matches any run of
+ * whitespace, and a space inside a character class any one whitespace character. Escapes are left alone.
+ */
+export function lineBreakTolerant(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === '\\') {
+      out += ch + (pattern[i + 1] ?? '');
+      i++;
+    } else if (inClass) {
+      if (ch === ']') inClass = false;
+      out += ch === ' ' ? '\\s' : ch;
+    } else {
+      if (ch === '[') inClass = true;
+      out += ch === ' ' ? '\\s+' : ch;
+    }
+  }
+  return out;
+}
+
 type Compiled = { rule: RedFlagRule; patterns: RegExp[]; requires: RegExp[] | null };
 const compiledCache = new WeakMap<RedFlagRules, { rules: Compiled[]; negation: RegExp }>();
 
@@ -88,13 +111,13 @@ function compile(rules: RedFlagRules): { rules: Compiled[]; negation: RegExp } {
   let c = compiledCache.get(rules);
   if (!c) {
     // Longest cue first so "no evidence of" wins over "no"; the lookarounds stop "no" matching inside "know".
-    const cues = [...rules.negation.cues].sort((a, b) => b.length - a.length).map(escapeRegex);
+    const cues = [...rules.negation.cues].sort((a, b) => b.length - a.length).map((cue) => lineBreakTolerant(escapeRegex(cue)));
     c = {
       negation: new RegExp(`(?<![a-z0-9])(${cues.join('|')})(?![a-z0-9])`, 'i'),
       rules: rules.rules.map((rule) => ({
         rule,
-        patterns: rule.patterns.map((p) => new RegExp(p, 'gi')),
-        requires: rule.requires ? rule.requires.map((p) => new RegExp(p, 'gi')) : null,
+        patterns: rule.patterns.map((p) => new RegExp(lineBreakTolerant(p), 'gi')),
+        requires: rule.requires ? rule.requires.map((p) => new RegExp(lineBreakTolerant(p), 'gi')) : null,
       })),
     };
     compiledCache.set(rules, c);
