@@ -292,7 +292,11 @@ async function evaluationCommand(argv: string[]): Promise<number> {
   }
   // Document channels (--via pdf,fax) run the extract/OCR stages with the workers' settings.
   const r = parsed.command === 'eval'
-    ? await runEvalCommand({ ...parsed.args, pipeline: pipelineSettings(loadConfig(process.env)), onProgress: (m) => console.error(m) })
+    ? await runEvalCommand({
+        ...parsed.args,
+        ...(parsed.args.channels?.some((c) => c !== 'text') && { pipeline: pipelineSettings(loadConfig(process.env)) }),
+        onProgress: (m) => console.error(m),
+      })
     : await runThresholdCommand(parsed.args);
   console.log(JSON.stringify('metrics' in r ? r.metrics : r, null, 2));
   return 0;

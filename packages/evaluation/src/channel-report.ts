@@ -56,6 +56,17 @@ export function channelTable(cases: EvalCase[], info: ChannelInfo): Table {
   return { columns: ['channel', ...COLUMNS.map(([, label]) => label), 'same urgency as text', 'same specialty as text', 'same decision as text', 'seconds'], rows };
 }
 
+/** Where the channels disagree with text: per source, since each dataset labels only one head. */
+export function agreementBySource(cases: EvalCase[]): Table {
+  const rows: Table['rows'] = [];
+  for (const [source, members] of groupBy(cases, 'source')) {
+    for (const [ch, a] of agreementWithText(members)) {
+      rows.push([source, ch, members.filter((c) => c.groups.channel === ch).length, a.urgency, a.specialty, a.decision]);
+    }
+  }
+  return { columns: ['source', 'channel', 'n', 'same urgency', 'same specialty', 'same decision'], rows };
+}
+
 export function channelSection(cases: EvalCase[], info: ChannelInfo, policy: RoutingPolicy): Section {
   const docs = info.channels.filter((c) => c !== 'text');
   return {
@@ -75,6 +86,7 @@ export function channelSection(cases: EvalCase[], info: ChannelInfo, policy: Rou
           : `Only the text channel was run (over ${info.sampled} records); \`--via text,pdf,fax\` adds born-digital PDF and fax/OCR renderings.`,
       },
       { table: channelTable(cases, info) },
+      ...(docs.length ? [{ text: '**Same final urgency / specialty / decision as the text channel, by source.**' }, { table: agreementBySource(cases) }] : []),
       {
         text:
           'Word recall: the share of the source text’s words (lower-cased, punctuation ignored, counted as a multiset) ' +

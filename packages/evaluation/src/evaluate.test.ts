@@ -105,6 +105,7 @@ describe('runEvalCommand through the document pipeline', () => {
     expect(m['by.channel.fax-ocr.document.wallSeconds']).toBeGreaterThan(0);
     expect(r.reportMd).toContain('## Channels');
     expect(r.reportMd).toContain('**By channel** (the 4 sampled records');
+    expect(r.reportMd).toMatch(/\| ktas \| fax-ocr \| 2 \|/);
     expect(r.reportMd).toMatch(/\| fax-ocr \| 4 \| \d+ \| 4 \| \d+\.\d{3} \|/);
     const saved = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
     expect(saved.channels).toMatchObject({ channels: ['text', 'digital-pdf', 'fax-ocr'], sampled: 4, engine: 'tesseract.js' });

@@ -81,7 +81,8 @@ async function main(): Promise<void> {
   const onProgress = (m: string) => console.error(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${m}`);
   if (parsed.command === 'eval') {
     // The document stages run with the same settings the workers would (OCR_ENGINE, OCR_DPI, limits …).
-    const r = await runEvalCommand({ ...parsed.args, pipeline: pipelineSettings(loadConfig(process.env)), onProgress });
+    const documents = parsed.args.channels?.some((c) => c !== 'text');
+    const r = await runEvalCommand({ ...parsed.args, ...(documents && { pipeline: pipelineSettings(loadConfig(process.env)) }), onProgress });
     console.log(`wrote ${parsed.args.out}/report.md and report.html in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     for (const [k, v] of Object.entries(r.metrics)) if (!k.startsWith('by.')) console.log(`  ${k.padEnd(36)} ${v.toFixed(4)}`);
   } else {
