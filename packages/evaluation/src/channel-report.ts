@@ -17,6 +17,7 @@ const COLUMNS: Array<[string, string]> = [
   ['urgency.accuracy', 'urg acc'],
   ['urgency.emergentRecall', 'emerg recall'],
   ['urgencyWithRedFlags.emergentRecall', 'emerg recall + flags'],
+  ['redFlags.hitRate', 'red-flag hit rate'],
   ['auto.coverage', 'coverage'],
   ['auto.precision', 'auto prec'],
   ['triage.underTriageRate', 'under-triage'],
@@ -24,9 +25,12 @@ const COLUMNS: Array<[string, string]> = [
 ];
 
 /** Per channel: how often it reached the same labels and decision as the text channel on the same record. */
-export function agreementWithText(cases: EvalCase[]): Map<Channel, { urgency?: number; specialty?: number; decision?: number }> {
+type Agreement = { urgency?: number; specialty?: number; decision?: number; redFlags?: number };
+const ruleSet = (c: EvalCase) => [...new Set(c.flags.hits.map((h) => h.ruleId))].sort().join(',');
+
+export function agreementWithText(cases: EvalCase[]): Map<Channel, Agreement> {
   const text = new Map(cases.filter((c) => c.groups.channel === 'text' && c.record !== undefined).map((c) => [c.record!, c]));
-  const out = new Map<Channel, { urgency?: number; specialty?: number; decision?: number }>();
+  const out = new Map<Channel, Agreement>();
   for (const ch of CHANNELS.filter((c) => c !== 'text')) {
     const pairs = cases.flatMap((c) => {
       const t = c.record === undefined ? undefined : text.get(c.record);
@@ -38,6 +42,8 @@ export function agreementWithText(cases: EvalCase[]): Map<Channel, { urgency?: n
       urgency: share((a, b) => a.routed.urgency === b.routed.urgency),
       specialty: share((a, b) => a.pred.specialty.label === b.pred.specialty.label),
       decision: share((a, b) => a.routed.decision === b.routed.decision),
+      // A rule that fires on the text but not on the document is a safety net the document loses.
+      redFlags: share((a, b) => ruleSet(a) === ruleSet(b)),
     });
   }
   return out;
@@ -51,9 +57,9 @@ export function channelTable(cases: EvalCase[], info: ChannelInfo): Table {
     if (!members) return [];
     const m = computeMetrics(members);
     const a = agree.get(ch);
-    return [[ch, ...COLUMNS.map(([k]) => m[k]), a?.urgency, a?.specialty, a?.decision, info.seconds[ch]]];
+    return [[ch, ...COLUMNS.map(([k]) => m[k]), a?.urgency, a?.specialty, a?.decision, a?.redFlags, info.seconds[ch]]];
   });
-  return { columns: ['channel', ...COLUMNS.map(([, label]) => label), 'same urgency as text', 'same specialty as text', 'same decision as text', 'seconds'], rows };
+  return { columns: ['channel', ...COLUMNS.map(([, label]) => label), 'same urgency as text', 'same specialty as text', 'same decision as text', 'same red flags as text', 'seconds'], rows };
 }
 
 /** Where the channels disagree with text: per source, since each dataset labels only one head. */
@@ -61,10 +67,10 @@ export function agreementBySource(cases: EvalCase[]): Table {
   const rows: Table['rows'] = [];
   for (const [source, members] of groupBy(cases, 'source')) {
     for (const [ch, a] of agreementWithText(members)) {
-      rows.push([source, ch, members.filter((c) => c.groups.channel === ch).length, a.urgency, a.specialty, a.decision]);
+      rows.push([source, ch, members.filter((c) => c.groups.channel === ch).length, a.urgency, a.specialty, a.decision, a.redFlags]);
     }
   }
-  return { columns: ['source', 'channel', 'n', 'same urgency', 'same specialty', 'same decision'], rows };
+  return { columns: ['source', 'channel', 'n', 'same urgency', 'same specialty', 'same decision', 'same red flags'], rows };
 }
 
 export function channelSection(cases: EvalCase[], info: ChannelInfo, policy: RoutingPolicy): Section {
@@ -86,13 +92,13 @@ export function channelSection(cases: EvalCase[], info: ChannelInfo, policy: Rou
           : `Only the text channel was run (over ${info.sampled} records); \`--via text,pdf,fax\` adds born-digital PDF and fax/OCR renderings.`,
       },
       { table: channelTable(cases, info) },
-      ...(docs.length ? [{ text: '**Same final urgency / specialty / decision as the text channel, by source.**' }, { table: agreementBySource(cases) }] : []),
+      ...(docs.length ? [{ text: '**Same final urgency / specialty / decision / red-flag rules as the text channel, by source.**' }, { table: agreementBySource(cases) }] : []),
       {
         text:
           'Word recall: the share of the source text’s words (lower-cased, punctuation ignored, counted as a multiset) ' +
           'found again in the text the channel yielded. OCR mean conf: mean tesseract word confidence (0–100) over OCR ' +
           'pages. "Same … as text": the share of records for which this channel ended with the same final urgency ' +
-          '(after red flags), specialty or auto/review decision as the record’s text. Seconds: wall-clock time of the channel’s document stages over all its documents. Every other metric ' +
+          '(after red flags), specialty, auto/review decision or set of red-flag rules fired as the record’s text. Seconds: wall-clock time of the channel’s document stages over all its documents. Every other metric ' +
           'by channel is in Subgroups → By channel.',
       },
     ],
