@@ -2,10 +2,11 @@
 import type { TrainingRecord, Urgency } from '@triage/classifier';
 import type { RoutingPolicy } from '@triage/routing';
 import { routeWithFlags, NO_FLAGS, type RoutedCase, type TriagePrediction } from '@triage/routing';
-import { accuracy, defined, expectedCalibrationError, macroF1, ratio, recall, reliabilityBins, type Scored } from './metrics.ts';
+import { accuracy, defined, expectedCalibrationError, macroF1, ratio, recall, reliabilityBins, wordRecallCounts, type Scored } from './metrics.ts';
 import { applyRedFlags, type RedFlagResult, type RedFlagRules } from '@triage/routing';
 import type { SUBGROUP_DIMENSIONS, Subgroups } from './subgroups.ts';
-import { wordRecallCounts, type Channel, type ChannelRun } from './channels.ts';
+import type { Channel } from './channels.ts';
+import type { ChannelRun } from './document-channel.ts';
 
 export type EvalCase = {
   urgencyGold?: Urgency;

@@ -83,6 +83,11 @@ function redFlagTable(cases: EvalCase[], rules: RedFlagRules): Table {
   return { columns: ['rule', 'action', 'cases fired', 'gold emergent', 'gold urgent', 'gold routine', 'share emergent'], rows };
 }
 
+function sampledRecords(channelCases: EvalCase[], total: number): string {
+  const n = channelCases.filter((c) => c.groups.channel === 'text').length;
+  return n === total ? `all ${n} records` : `the ${n} sampled records`;
+}
+
 export function buildEvalReport(input: EvalReportInput): ReportDoc {
   const { cases, run, policy, metrics, rules } = input;
   const channelCases = input.channelCases ?? cases;
@@ -186,7 +191,7 @@ export function buildEvalReport(input: EvalReportInput): ReportDoc {
             'Small groups are noisy: check n before reading a difference.',
         },
         ...SUBGROUP_DIMENSIONS.flatMap((dim) => [
-          { text: dim === 'channel' ? `**By channel** (the ${channelCases.filter((c) => c.groups.channel === 'text').length} sampled records, each through every channel).` : `**By ${dim}.**` },
+          { text: dim === 'channel' ? `**By channel** (${sampledRecords(channelCases, cases.length)}, each through every channel).` : `**By ${dim}.**` },
           { table: subgroupTable(dim === 'channel' ? channelCases : cases, dim) },
         ]),
       ],

@@ -1,7 +1,10 @@
 // Document channels on the real documents package: pdf-lib/sharp renderings, the isolated parser, tesseract.js.
 import { closeDocumentWorkers } from '@triage/documents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentStages, mapLimit, paginate, parseVia, pipelineSettings, runDocumentChannel, wordRecallCounts, type DocumentStages } from './channels.ts';
+import { createDocumentStages, parseVia, pipelineSettings, type DocumentStages } from './channels.ts';
+import { paginate, runDocumentChannel } from './document-channel.ts';
+import { mapLimit } from './map-limit.ts';
+import { wordRecallCounts } from './metrics.ts';
 
 const NOTE =
   '78-year-old male, arrived by public ambulance. Chief complaint: chest pain radiating to the left arm, diaphoresis. ' +
