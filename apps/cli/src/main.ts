@@ -34,7 +34,9 @@ const USAGE = `usage: triage <command>
   review export --out FILE [--since ISO]  reviewer decisions (confirm/correct) as training JSONL
   model train --data FILE... [--out PATH] [--seed N] [--kind lr|embedding --embedder DIR] [--allow-remote-models]
   eval --data FILE... --out DIR [--folds K] [--policy P] [--red-flags R|--no-red-flags]
-                                         Markdown + HTML quality report (cross-validated with --folds)
+       [--via text,pdf,fax] [--sample N] [--ocr-engine tesseract.js|native] [--ocr-workers N] [--fax-resolution fine|standard]
+                                         Markdown + HTML quality report (cross-validated with --folds; --via also
+                                         reads N sampled records back as born-digital PDFs and OCR'd faxes)
   thresholds --data FILE... --policy P --specialty-precision X --emergent-undertriage Y [--urgency-accuracy Z] [--out P2]
                                          choose the policy's thresholds from target precisions`;
 
@@ -281,14 +283,21 @@ function cliActor(): string {
 }
 
 async function evaluationCommand(argv: string[]): Promise<number> {
-  const { parseEvaluationArgs, runEvalCommand, runThresholdCommand } = await import('@triage/evaluation');
+  const { parseEvaluationArgs, pipelineSettings, runEvalCommand, runThresholdCommand } = await import('@triage/evaluation');
   let parsed: ReturnType<typeof parseEvaluationArgs>;
   try {
     parsed = parseEvaluationArgs(argv);
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
-  const r = parsed.command === 'eval' ? await runEvalCommand(parsed.args) : await runThresholdCommand(parsed.args);
+  // Document channels (--via pdf,fax) run the extract/OCR stages with the workers' settings.
+  const r = parsed.command === 'eval'
+    ? await runEvalCommand({
+        ...parsed.args,
+        ...(parsed.args.channels?.some((c) => c !== 'text') && { pipeline: pipelineSettings(loadConfig(process.env)) }),
+        onProgress: (m) => console.error(m),
+      })
+    : await runThresholdCommand(parsed.args);
   console.log(JSON.stringify('metrics' in r ? r.metrics : r, null, 2));
   return 0;
 }

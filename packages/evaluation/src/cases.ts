@@ -2,18 +2,34 @@
 import type { TrainingRecord, Urgency } from '@triage/classifier';
 import type { RoutingPolicy } from '@triage/routing';
 import { routeWithFlags, NO_FLAGS, type RoutedCase, type TriagePrediction } from '@triage/routing';
-import { accuracy, defined, expectedCalibrationError, macroF1, ratio, recall, reliabilityBins, type Scored } from './metrics.ts';
+import { accuracy, defined, expectedCalibrationError, macroF1, ratio, recall, reliabilityBins, wordRecallCounts, type Scored } from './metrics.ts';
 import { applyRedFlags, type RedFlagResult, type RedFlagRules } from '@triage/routing';
 import type { SUBGROUP_DIMENSIONS, Subgroups } from './subgroups.ts';
+import type { Channel } from './channels.ts';
+import type { ChannelRun } from './document-channel.ts';
 
 export type EvalCase = {
   urgencyGold?: Urgency;
   specialtyGold?: readonly string[];
-  groups: Subgroups;
+  groups: Subgroups & { channel: Channel };
   pred: TriagePrediction;
   flags: RedFlagResult;
   routed: RoutedCase;
+  /** OCR pages below OCR_MIN_CONFIDENCE (persist sends the case to review). */
+  lowConfidencePages: number[];
+  /** The pipeline would have failed the document (no routing, no review task): never auto-routed. */
+  failure?: string;
+  /** Index of the record in the evaluation data (set on the channel comparison, to pair a record's channels). */
+  record?: number;
+  /** Document channels only: what the document stages did. */
+  document?: { pages: number; ocrConfidences: number[]; wordRecall: [number, number] };
 };
+
+/** routeWithFlags as persist calls it; a document the pipeline fails never reaches routing. */
+function routeCase(pred: TriagePrediction, flags: RedFlagResult, policy: RoutingPolicy, lowConfidencePages: number[], failure?: string): RoutedCase {
+  const routed = routeWithFlags(pred, flags, policy, lowConfidencePages);
+  return failure ? { ...routed, decision: 'review', reasons: [...routed.reasons, `failed:${failure}`] } : routed;
+}
 
 export function buildCases(
   records: TrainingRecord[],
@@ -21,24 +37,33 @@ export function buildCases(
   groups: Subgroups[],
   policy: RoutingPolicy,
   rules: RedFlagRules | null,
+  /** How each record was read (default: its text as is); red flags run on the text the channel yielded. */
+  runs?: readonly ChannelRun[],
 ): EvalCase[] {
   return records.map((r, i) => {
     const pred = predictions[i]!;
-    const flags = rules ? applyRedFlags(r.text, rules) : NO_FLAGS;
+    const run = runs?.[i];
+    const text = run ? run.text : r.text;
+    const flags = rules ? applyRedFlags(text, rules) : NO_FLAGS;
+    const lowConfidencePages = run?.lowConfidencePages ?? [];
+    const ocrConfidences = (run?.pages ?? []).flatMap((p) => (p.source === 'ocr' && p.ocrConfidence !== null ? [p.ocrConfidence] : []));
     return {
       ...(r.urgency !== undefined && { urgencyGold: r.urgency }),
       ...(r.specialties !== undefined && { specialtyGold: r.specialties }),
-      groups: groups[i]!,
+      groups: { ...groups[i]!, channel: run?.channel ?? 'text' },
       pred,
       flags,
-      routed: routeWithFlags(pred, flags, policy),
+      routed: routeCase(pred, flags, policy, lowConfidencePages, run?.failure),
+      lowConfidencePages,
+      ...(run?.failure !== undefined && { failure: run.failure }),
+      ...(run && run.channel !== 'text' && { document: { pages: run.pages.length, ocrConfidences, wordRecall: wordRecallCounts(r.text, run.text) } }),
     };
   });
 }
 
 /** Re-routes every case under another policy (threshold sweeps) without re-running the rules. */
 export function reroute(cases: EvalCase[], policy: RoutingPolicy): EvalCase[] {
-  return cases.map((c) => ({ ...c, routed: routeWithFlags(c.pred, c.flags, policy) }));
+  return cases.map((c) => ({ ...c, routed: routeCase(c.pred, c.flags, policy, c.lowConfidencePages, c.failure) }));
 }
 
 export const specialtyScored = (cases: EvalCase[]): Scored[] =>
@@ -119,6 +144,24 @@ export function computeMetrics(cases: EvalCase[]): Record<string, number> {
     'redFlags.hitRate': ratio(cases.filter((c) => c.flags.hits.length > 0).length, cases.length),
     'redFlags.raisedRate': ratio(cases.filter((c) => c.routed.raisedBy.length > 0).length, cases.length),
     ...routingMetrics(cases),
+    ...documentMetrics(cases),
+  });
+}
+
+/** What the document stages did (only for cases that went through them). */
+export function documentMetrics(cases: EvalCase[]): Record<string, number> {
+  const docs = cases.flatMap((c) => (c.document ? [c.document] : []));
+  if (!docs.length) return {};
+  const conf = docs.flatMap((d) => d.ocrConfidences);
+  const [hit, total] = docs.reduce(([h, t], d) => [h + d.wordRecall[0], t + d.wordRecall[1]], [0, 0]);
+  return defined({
+    'document.pages': docs.reduce((n, d) => n + d.pages, 0),
+    'document.ocrPages': conf.length,
+    'document.ocrMeanConfidence': conf.length ? conf.reduce((a, b) => a + b, 0) / conf.length : undefined,
+    'document.ocrMinConfidence': conf.length ? Math.min(...conf) : undefined,
+    'document.wordRecall': ratio(hit, total),
+    'document.lowConfidenceRate': ratio(cases.filter((c) => c.lowConfidencePages.length > 0).length, cases.length),
+    'document.failedRate': ratio(cases.filter((c) => c.failure !== undefined).length, cases.length),
   });
 }
 

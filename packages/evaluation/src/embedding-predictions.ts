@@ -22,8 +22,14 @@ export async function predictWithEmbeddingModel(records: TrainingRecord[], json:
       const p = await model.predict(r.text);
       predictions.push({ urgency: p.urgency, specialty: p.specialty });
     }
+    const extraPredictions: TriagePrediction[] = [];
+    for (const e of opts.extraTexts ?? []) {
+      const p = await model.predict(e.text);
+      extraPredictions.push({ urgency: p.urgency, specialty: p.specialty });
+    }
     return {
       predictions,
+      extraPredictions,
       mode: 'shipped',
       description: `shipped embedding model ${artifact.version} (${modelPath}). If the data overlaps its training data, these numbers OVERSTATE real quality.`,
     };
@@ -34,6 +40,9 @@ export async function predictWithEmbeddingModel(records: TrainingRecord[], json:
   const innerFolds = opts.innerFolds ?? 3;
   const embedder = await createEmbedder({ modelDir: embedderDirFromArtifact(artifact.embedder.dir) });
   const vectors = await embedDocuments(embedder, records.map((r) => r.text));
+  const extras = opts.extraTexts ?? [];
+  const extraVectors = await embedDocuments(embedder, extras.map((e) => e.text));
+  const extraOut = new Array<TriagePrediction>(extras.length);
   const candidates = { urgency: [artifact.heads.urgency.setting], specialty: [artifact.heads.specialty.setting] };
   const fold = assignFolds(records, folds, seed);
   const out = new Array<TriagePrediction>(records.length);
@@ -44,10 +53,14 @@ export async function predictWithEmbeddingModel(records: TrainingRecord[], json:
     records.forEach((_, i) => {
       if (fold[i] === f) out[i] = predict(vectors[i]!);
     });
+    extras.forEach((e, k) => {
+      if (fold[e.of] === f) extraOut[k] = predict(extraVectors[k]!);
+    });
     opts.onProgress?.(`fold ${f + 1}/${folds}: embedding heads trained on ${train.length} records`);
   }
   return {
     predictions: out,
+    extraPredictions: extraOut,
     mode: 'cross-validated',
     description: `${folds}-fold cross-validated predictions of embedding model ${artifact.version}'s settings (seed ${seed}): records embedded once with ${artifact.embedder.id}, heads refitted per fold with temperatures from ${innerFolds}-fold inner CV.`,
   };

@@ -4,6 +4,8 @@ import type { RoutingPolicy } from '@triage/routing';
 import { computeMetrics, coverageCurve, groupBy, specialtyReliability, specialtyScored, urgencyReliability, urgencyScored, type EvalCase } from './cases.ts';
 import { confusionMatrix, expectedCalibrationError } from './metrics.ts';
 import type { PredictionRun } from './predictions.ts';
+import type { ChannelInfo } from './channels.ts';
+import { channelSection } from './channel-report.ts';
 import type { RedFlagRules } from '@triage/routing';
 import type { ReportDoc, Section, Table } from './report.ts';
 import { SUBGROUP_DIMENSIONS } from './subgroups.ts';
@@ -16,6 +18,9 @@ export type EvalReportInput = {
   policyPath: string;
   rules: RedFlagRules | null;
   metrics: Record<string, number>;
+  /** The sampled records through every channel; the `channel` subgroup table and the Channels section. */
+  channelCases?: EvalCase[];
+  channelInfo?: ChannelInfo;
   data: string[];
   seconds: number;
 };
@@ -78,8 +83,15 @@ function redFlagTable(cases: EvalCase[], rules: RedFlagRules): Table {
   return { columns: ['rule', 'action', 'cases fired', 'gold emergent', 'gold urgent', 'gold routine', 'share emergent'], rows };
 }
 
+function sampledRecords(channelCases: EvalCase[], total: number): string {
+  const n = channelCases.filter((c) => c.groups.channel === 'text').length;
+  return n === total ? `all ${n} records` : `the ${n} sampled records`;
+}
+
 export function buildEvalReport(input: EvalReportInput): ReportDoc {
   const { cases, run, policy, metrics, rules } = input;
+  const channelCases = input.channelCases ?? cases;
+  const documentChannels = input.channelInfo?.channels.filter((c) => c !== 'text') ?? [];
   const t = policy.thresholds;
   const specLabels = [...new Set(cases.flatMap((c) => (c.specialtyGold ? [...c.specialtyGold, c.pred.specialty.label] : [])))].sort();
   const curve = coverageCurve(cases, policy);
@@ -93,7 +105,9 @@ export function buildEvalReport(input: EvalReportInput): ReportDoc {
             `data: ${input.data.map((d) => `\`${d}\``).join(', ')} (${cases.length} labelled records)`,
             `routing policy \`${policy.version}\` from \`${input.policyPath}\`: thresholds urgency ${t.urgency}, specialty ${t.specialty}, emergentReview ${t.emergentReview}${policy.paused ? ' (PAUSED)' : ''}`,
             rules ? `red-flag rules \`${rules.version}\` (${rules.rules.length} rules) applied before the policy: they only raise urgency or force review` : 'red-flag rules: not applied',
-            'no OCR: every case is evaluated as if all pages were readable',
+            documentChannels.length
+              ? `sections other than Channels and "By channel": the records' text as is (no OCR); ${input.channelInfo!.sampled} sampled records also through ${documentChannels.join(', ')} (see Channels)`
+              : 'no OCR: every case is evaluated as if all pages were readable (`--via pdf,fax` runs the document stages too)',
             `run time ${input.seconds.toFixed(1)} s`,
           ],
         },
@@ -176,10 +190,14 @@ export function buildEvalReport(input: EvalReportInput): ReportDoc {
             'type comes from MTSamples `document_types` (first listed); "unknown" there means the dataset gives none. ' +
             'Small groups are noisy: check n before reading a difference.',
         },
-        ...SUBGROUP_DIMENSIONS.flatMap((dim) => [{ text: `**By ${dim}.**` }, { table: subgroupTable(cases, dim) }]),
+        ...SUBGROUP_DIMENSIONS.flatMap((dim) => [
+          { text: dim === 'channel' ? `**By channel** (${sampledRecords(channelCases, cases.length)}, each through every channel).` : `**By ${dim}.**` },
+          { table: subgroupTable(dim === 'channel' ? channelCases : cases, dim) },
+        ]),
       ],
     },
   ];
+  if (input.channelInfo) sections.push(channelSection(channelCases, input.channelInfo, policy));
   if (rules) sections.push({ heading: 'Red-flag rules', blocks: [{ text: 'How often each rule fired and the gold urgency of those cases (gold urgency exists only for KTAS).' }, { table: redFlagTable(cases, rules) }] });
   return { title: `Triage quality report (${run.mode})`, sections };
 }

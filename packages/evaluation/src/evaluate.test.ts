@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY_PATH, runEvalCommand } from './evaluate.ts';
 import { parseEvaluationArgs } from './evaluation.cli.ts';
 import { ageBand, sexOf } from './subgroups.ts';
+import { parseVia } from './channels.ts';
 import { runThresholdCommand } from './thresholds.ts';
 
 // Small synthetic data in the two raw shapes the loader accepts; no real dataset is read in tests.
@@ -80,6 +81,37 @@ describe('runEvalCommand', () => {
   });
 });
 
+describe('runEvalCommand through the document pipeline', () => {
+  it('reads sampled records back as born-digital PDFs and OCR\'d faxes and reports every metric by channel', async () => {
+    const out = join(dir, 'channels');
+    const r = await runEvalCommand({ data, out, folds: 2, channels: parseVia('text,pdf,fax'), sample: 4 });
+    const m = r.metrics;
+    // The text channel's sections still cover every record; the channel comparison covers the sample.
+    expect(m.cases).toBe(24);
+    for (const ch of ['text', 'digital-pdf', 'fax-ocr']) {
+      expect(m[`by.channel.${ch}.cases`]).toBe(4);
+      expect(m[`by.channel.${ch}.specialty.n`]).toBe(2);
+      expect(m[`by.channel.${ch}.urgency.n`]).toBe(2);
+      for (const k of ['specialty.top1Accuracy', 'urgency.accuracy', 'auto.coverage', 'urgencyGate.underTriageRate']) {
+        expect(m[`by.channel.${ch}.${k}`]).toBeTypeOf('number');
+      }
+    }
+    expect(m['by.channel.text.document.pages']).toBeUndefined();
+    expect(m['by.channel.digital-pdf.document.wordRecall']).toBe(1);
+    expect(m['by.channel.digital-pdf.sameAsText.urgency']).toBe(1);
+    expect(m['by.channel.fax-ocr.document.ocrPages']).toBe(4);
+    expect(m['by.channel.fax-ocr.document.ocrMeanConfidence']).toBeGreaterThan(50);
+    expect(m['by.channel.fax-ocr.document.wordRecall']).toBeGreaterThanOrEqual(0.85);
+    expect(m['by.channel.fax-ocr.document.wallSeconds']).toBeGreaterThan(0);
+    expect(r.reportMd).toContain('## Channels');
+    expect(r.reportMd).toContain('**By channel** (the 4 sampled records');
+    expect(r.reportMd).toMatch(/\| ktas \| fax-ocr \| 2 \|/);
+    expect(r.reportMd).toMatch(/\| fax-ocr \| 4 \| \d+ \| 4 \| \d+\.\d{3} \|/);
+    const saved = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
+    expect(saved.channels).toMatchObject({ channels: ['text', 'digital-pdf', 'fax-ocr'], sampled: 4, engine: 'tesseract.js' });
+  }, 60_000);
+});
+
 describe('runThresholdCommand', () => {
   it('writes a copy of the policy with new thresholds and a bumped version, keeping every other field', async () => {
     const out = join(dir, 'policy.json');
@@ -111,5 +143,12 @@ describe('subgroup parsing and CLI arguments', () => {
     const t = parseEvaluationArgs(['thresholds', '--data', 'a', '--policy', 'p.json', '--specialty-precision', '0.97', '--emergent-undertriage', '0.01']);
     expect(t).toEqual({ command: 'thresholds', args: { data: ['a'], policyPath: 'p.json', specialtyPrecision: 0.97, emergentUndertriage: 0.01 } });
     expect(() => parseEvaluationArgs(['eval', '--data', 'a'])).toThrow(/--out/);
+    expect(parseEvaluationArgs(['eval', '--data', 'a', '--out', 'o', '--via', 'pdf,fax', '--sample', '120', '--ocr-engine', 'native', '--ocr-workers', '2', '--fax-resolution', 'standard'])).toEqual({
+      command: 'eval',
+      args: { data: ['a'], out: 'o', channels: ['text', 'digital-pdf', 'fax-ocr'], sample: 120, ocrEngine: 'native', ocrWorkers: 2, faxResolution: 'standard' },
+    });
+    expect(() => parseEvaluationArgs(['eval', '--data', 'a', '--out', 'o', '--via', 'scan'])).toThrow(/--via/);
+    expect(() => parseEvaluationArgs(['eval', '--data', 'a', '--out', 'o', '--sample', '0'])).toThrow(/--sample/);
+    expect(() => parseEvaluationArgs(['eval', '--data', 'a', '--out', 'o', '--ocr-engine', 'abbyy'])).toThrow(/--ocr-engine/);
   });
 });

@@ -1,5 +1,7 @@
 // CLI: tsx packages/evaluation/src/evaluation.cli.ts eval|thresholds --data <file...> [options]
 import { pathToFileURL } from 'node:url';
+import { loadConfig } from '@triage/config';
+import { parseVia, pipelineSettings } from './channels.ts';
 import { runEvalCommand, type EvalCommandArgs } from './evaluate.ts';
 import { runThresholdCommand, type ThresholdCommandArgs } from './thresholds.ts';
 
@@ -22,7 +24,7 @@ export function parseEvaluationArgs(argv: string[]): ParsedEvaluationArgs {
     const a = rest[i]!;
     if (a === '--data') while (i + 1 < rest.length && !rest[i + 1]!.startsWith('--')) data.push(rest[++i]!);
     else if (a === '--no-red-flags') noRedFlags = true;
-    else if (['--out', '--model', '--policy', '--red-flags', '--folds', '--seed', '--specialty-precision', '--emergent-undertriage', '--urgency-accuracy', '--max-emergent-review'].includes(a)) o[a] = rest[++i];
+    else if (['--out', '--model', '--policy', '--red-flags', '--folds', '--seed', '--specialty-precision', '--emergent-undertriage', '--urgency-accuracy', '--max-emergent-review', '--via', '--sample', '--ocr-engine', '--ocr-workers', '--fax-resolution'].includes(a)) o[a] = rest[++i];
     else throw new Error(`unknown argument: ${a}`);
   }
   if (!data.length) throw new Error('--data needs at least one file');
@@ -35,7 +37,28 @@ export function parseEvaluationArgs(argv: string[]): ParsedEvaluationArgs {
   };
   if (command === 'eval') {
     if (!o['--out']) throw new Error('--out <dir> is required');
-    return { command, args: { ...common, out: o['--out'], ...(o['--policy'] !== undefined && { policyPath: o['--policy'] }) } };
+    const engine = o['--ocr-engine'];
+    if (engine !== undefined && engine !== 'tesseract.js' && engine !== 'native') throw new Error(`--ocr-engine takes tesseract.js or native, got ${engine}`);
+    const fax = o['--fax-resolution'];
+    if (fax !== undefined && fax !== 'fine' && fax !== 'standard') throw new Error(`--fax-resolution takes fine or standard, got ${fax}`);
+    const positive = (flag: string) => {
+      const n = num(flag, o[flag], true);
+      if (n < 1) throw new Error(`${flag} must be at least 1, got ${n}`);
+      return n;
+    };
+    return {
+      command,
+      args: {
+        ...common,
+        out: o['--out'],
+        ...(o['--policy'] !== undefined && { policyPath: o['--policy'] }),
+        ...(o['--via'] !== undefined && { channels: parseVia(o['--via']) }),
+        ...(o['--sample'] !== undefined && { sample: positive('--sample') }),
+        ...(engine !== undefined && { ocrEngine: engine }),
+        ...(o['--ocr-workers'] !== undefined && { ocrWorkers: positive('--ocr-workers') }),
+        ...(fax !== undefined && { faxResolution: fax }),
+      },
+    };
   }
   if (!o['--policy']) throw new Error('--policy <path> is required');
   return {
@@ -57,7 +80,9 @@ async function main(): Promise<void> {
   const parsed = parseEvaluationArgs(process.argv.slice(2));
   const onProgress = (m: string) => console.error(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${m}`);
   if (parsed.command === 'eval') {
-    const r = await runEvalCommand({ ...parsed.args, onProgress });
+    // The document stages run with the same settings the workers would (OCR_ENGINE, OCR_DPI, limits …).
+    const documents = parsed.args.channels?.some((c) => c !== 'text');
+    const r = await runEvalCommand({ ...parsed.args, ...(documents && { pipeline: pipelineSettings(loadConfig(process.env)) }), onProgress });
     console.log(`wrote ${parsed.args.out}/report.md and report.html in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     for (const [k, v] of Object.entries(r.metrics)) if (!k.startsWith('by.')) console.log(`  ${k.padEnd(36)} ${v.toFixed(4)}`);
   } else {

@@ -5,3 +5,6 @@ export type { ThresholdCommandArgs, ThresholdCommandResult, Thresholds } from '.
 export { bumpVersion, chooseThresholds, runThresholdCommand } from './thresholds.ts';
 export { highestEmergentReview, lowestThresholdForPrecision } from './threshold-sweep.ts';
 export { parseEvaluationArgs } from './evaluation.cli.ts';
+export type { Channel, ChannelInfo, PipelineSettings } from './channels.ts';
+export { CHANNELS, parseVia, pipelineSettings } from './channels.ts';
+export { stratifiedSample } from './sample.ts';

@@ -23,9 +23,20 @@ export type PredictOptions = {
   /** Inner folds trainModel uses for temperature calibration inside each outer training split. */
   innerFolds?: number;
   onProgress?: (message: string) => void;
+  /**
+   * More texts to classify, each belonging to a record (its document renderings): under cross-validation the
+   * fold model that did not see the record classifies them too.
+   */
+  extraTexts?: ReadonlyArray<{ of: number; text: string }>;
 };
 
-export type PredictionRun = { predictions: TriagePrediction[]; mode: 'shipped' | 'cross-validated'; description: string };
+export type PredictionRun = {
+  predictions: TriagePrediction[];
+  /** One per `extraTexts` entry, in its order. */
+  extraPredictions: TriagePrediction[];
+  mode: 'shipped' | 'cross-validated';
+  description: string;
+};
 
 function strip(p: TriagePrediction): TriagePrediction {
   return { urgency: p.urgency, specialty: p.specialty };
@@ -56,6 +67,7 @@ export async function predictRecords(records: TrainingRecord[], opts: PredictOpt
     const model = loadModel(modelPath);
     return {
       predictions: records.map((r) => strip(model.predict(r.text))),
+      extraPredictions: (opts.extraTexts ?? []).map((e) => strip(model.predict(e.text))),
       mode: 'shipped',
       description:
         `shipped model ${model.version} (${modelPath}) applied to the evaluation data. If that data overlaps its ` +
@@ -75,6 +87,8 @@ export async function predictRecords(records: TrainingRecord[], opts: PredictOpt
   };
   const fold = assignFolds(records, folds, seed);
   const out = new Array<TriagePrediction>(records.length);
+  const extras = opts.extraTexts ?? [];
+  const extraOut = new Array<TriagePrediction>(extras.length);
   for (let f = 0; f < folds; f++) {
     const started = Date.now();
     const train = records.filter((_, i) => fold[i] !== f);
@@ -82,12 +96,16 @@ export async function predictRecords(records: TrainingRecord[], opts: PredictOpt
     records.forEach((r, i) => {
       if (fold[i] === f) out[i] = strip(model.predict(r.text));
     });
+    extras.forEach((e, k) => {
+      if (fold[e.of] === f) extraOut[k] = strip(model.predict(e.text));
+    });
     opts.onProgress?.(`fold ${f + 1}/${folds}: trained on ${train.length} records in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // Let the event loop breathe between folds (progress output, signals).
     await new Promise((r) => setImmediate(r));
   }
   return {
     predictions: out,
+    extraPredictions: extraOut,
     mode: 'cross-validated',
     description:
       `${folds}-fold cross-validated out-of-fold predictions (seed ${seed}): each record is predicted by a model ` +

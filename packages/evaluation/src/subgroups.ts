@@ -1,10 +1,11 @@
-// Subgroups for fairness/robustness breakdowns: source, age band, sex, document type.
+// Subgroups for fairness/robustness breakdowns: source, age band, sex, document type (and the case's channel).
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import type { TrainingRecord } from '@triage/classifier';
 
 export type Subgroups = { source: string; age: string; sex: string; documentType: string };
-export const SUBGROUP_DIMENSIONS = ['source', 'age', 'sex', 'documentType'] as const;
+/** `channel` (text, digital-pdf, fax-ocr) is set per case by buildCases, not per record. */
+export const SUBGROUP_DIMENSIONS = ['source', 'age', 'sex', 'documentType', 'channel'] as const;
 
 const AGE = /\b(\d{1,3})[- ](?:year|yr)s?[- ]old\b/i;
 const BANDS: Array<[number, string]> = [
