@@ -43,6 +43,9 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       });
     },
   });
+  // A sender killed mid-session (the chaos test SIGKILLs workers) resets its socket; smtp-server re-emits that as
+  // a server 'error', which would otherwise be an uncaught exception in the test process.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   state.port = port;
