@@ -45,7 +45,7 @@ export async function startApi(rt: Runtime, registry: Registry, overrides: Parti
     redFlags: rt.redFlags,
     listen: rt.dbh.listen,
     behindTlsProxy: rt.config.BEHIND_TLS_PROXY,
-    render: { timeoutMs: rt.config.PARSE_TIMEOUT_MS, maxMemoryMb: rt.config.PARSE_MEMORY_MB, maxPixels: 60_000_000 },
+    render: { timeoutMs: rt.config.PAGE_TIMEOUT_MS, maxMemoryMb: rt.config.PARSE_MEMORY_MB, maxPixels: rt.config.MAX_PAGE_PIXELS },
     ...overrides,
     https:
       rt.config.TLS_CERT_FILE && rt.config.TLS_KEY_FILE

@@ -107,38 +107,27 @@ export function DecisionForm({
     setFocusNext(focus);
   };
 
+  // A handled shortcut key does nothing else (no scrolling, no typed letter).
+  const taking = (f: () => void) => (e: KeyboardEvent) => {
+    e.preventDefault();
+    f();
+  };
   useShortcuts(
     {
-      c: (e) => {
-        e.preventDefault();
-        choose('confirm', 'submit');
-      },
-      u: (e) => {
-        e.preventDefault();
-        choose('correct', 'urgency');
-      },
-      s: (e) => {
-        e.preventDefault();
-        choose('correct', 'specialty');
-      },
-      r: (e) => {
-        e.preventDefault();
-        choose('reject', 'reject');
-      },
-      n: (e) => {
-        e.preventDefault();
-        noteRef.current?.focus();
-      },
+      c: taking(() => choose('confirm', 'submit')),
+      u: taking(() => choose('correct', 'urgency')),
+      s: taking(() => choose('correct', 'specialty')),
+      r: taking(() => choose('reject', 'reject')),
+      n: taking(() => noteRef.current?.focus()),
       ...Object.fromEntries(
         options.urgencies.slice(0, 3).map((u, i) => [
           String(i + 1),
-          (e: KeyboardEvent) => {
-            e.preventDefault();
+          taking(() => {
             if (!enabled) return;
             setAction('correct');
             setUrgency(u);
             setFocusNext('submit');
-          },
+          }),
         ]),
       ),
       Enter: (e) => {

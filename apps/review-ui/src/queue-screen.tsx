@@ -27,6 +27,32 @@ const AGES: [string, string][] = [
   ['1440', 'Waiting 1 day or more'],
 ];
 
+function FilterSelect(props: {
+  name: keyof Filters;
+  label: string;
+  value: string;
+  options: [string, string][];
+  onChange: (name: keyof Filters, value: string) => void;
+}) {
+  return (
+    <label>
+      <span>{props.label}</span>
+      <select
+        id={`filter-${props.name}`}
+        aria-label={`Filter by ${props.label.toLowerCase()}`}
+        value={props.value}
+        onChange={(e) => props.onChange(props.name, e.target.value)}
+      >
+        {props.options.map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function QueueScreen({ api, search, navigate }: { api: Api; search: URLSearchParams; navigate: Navigate }) {
   const filters = useMemo(
     () => Object.fromEntries(FILTERS.map((f) => [f, search.get(f) ?? ''])) as Filters,
@@ -142,47 +168,13 @@ export function QueueScreen({ api, search, navigate }: { api: Api; search: URLSe
       </div>
 
       <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          <span>Team</span>
-          <select id="filter-team" aria-label="Filter by team" value={filters.team} onChange={(e) => setFilter('team', e.target.value)}>
-            <option value="">All teams</option>
-            {[...teams].sort().map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>Urgency</span>
-          <select id="filter-urgency" aria-label="Filter by urgency" value={filters.urgency} onChange={(e) => setFilter('urgency', e.target.value)}>
-            <option value="">Any urgency</option>
-            <option value="emergent">Emergent</option>
-            <option value="urgent">Urgent</option>
-            <option value="routine">Routine</option>
-          </select>
-        </label>
-        <label>
-          <span>Reason</span>
-          <select id="filter-reason" aria-label="Filter by reason" value={filters.reason} onChange={(e) => setFilter('reason', e.target.value)}>
-            <option value="">Any reason</option>
-            {[...reasons].sort().map((r) => (
-              <option key={r} value={r}>
-                {reasonText(r)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>Age</span>
-          <select id="filter-minAgeMinutes" aria-label="Filter by age" value={filters.minAgeMinutes} onChange={(e) => setFilter('minAgeMinutes', e.target.value)}>
-            {AGES.map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect name="team" label="Team" value={filters.team} onChange={setFilter}
+          options={[['', 'All teams'], ...[...teams].sort().map((t): [string, string] => [t, t])]} />
+        <FilterSelect name="urgency" label="Urgency" value={filters.urgency} onChange={setFilter}
+          options={[['', 'Any urgency'], ['emergent', 'Emergent'], ['urgent', 'Urgent'], ['routine', 'Routine']]} />
+        <FilterSelect name="reason" label="Reason" value={filters.reason} onChange={setFilter}
+          options={[['', 'Any reason'], ...[...reasons].sort().map((r): [string, string] => [r, reasonText(r)])]} />
+        <FilterSelect name="minAgeMinutes" label="Age" value={filters.minAgeMinutes} onChange={setFilter} options={AGES} />
         {FILTERS.some((f) => filters[f]) && (
           <button type="button" className="link" onClick={() => navigate(queuePath(), { replace: true })}>
             Clear filters

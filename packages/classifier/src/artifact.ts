@@ -66,7 +66,9 @@ const boosterSchema = z.object({
   base: z.array(z.number()),
   trees: z.array(treeSchema),
 });
-const metricsSchema = z.record(z.string(), z.number());
+export const metricsSchema = z.record(z.string(), z.number());
+/** A float32 matrix packed by packFloat32, with its shape. */
+export const packedMatrixSchema = z.object({ dtype: z.literal('float32-le'), shape: z.tuple([z.number().int(), z.number().int()]), data: z.string() });
 
 export const headArtifactSchema = z.object({
   labels: z.array(z.string()).min(2),
@@ -79,7 +81,7 @@ export const headArtifactSchema = z.object({
       .optional(),
   }),
   /** Feature-major matrix: row j holds the K class weights of feature j (the base model when stacked). */
-  weights: z.object({ dtype: z.literal('float32-le'), shape: z.tuple([z.number().int(), z.number().int()]), data: z.string() }),
+  weights: packedMatrixSchema,
   bias: z.array(z.number()),
   temperature: z.number().positive(),
   /** Stacked heads only: the trees over [raw vitals, base-model probabilities]. */

@@ -1,10 +1,10 @@
 // The embedding classifier's artifact: which embedder, and a calibrated softmax head per task on its vectors.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { metricsSchema, packedMatrixSchema } from './artifact.ts';
 
 export const EMBEDDING_ARTIFACT_FORMAT = 'triage-embedding-model/1';
 
-const metricsSchema = z.record(z.string(), z.number());
 export const denseSettingSchema = z.object({ name: z.string(), lambda: z.number(), target: z.enum(['soft', 'rarest']) });
 export type DenseSetting = z.infer<typeof denseSettingSchema>;
 
@@ -12,7 +12,7 @@ export const denseHeadSchema = z.object({
   labels: z.array(z.string()).min(2),
   setting: denseSettingSchema,
   /** Dimension-major: row d holds the K class weights of embedding dimension d. */
-  weights: z.object({ dtype: z.literal('float32-le'), shape: z.tuple([z.number().int(), z.number().int()]), data: z.string() }),
+  weights: packedMatrixSchema,
   bias: z.array(z.number()),
   temperature: z.number().positive(),
   comparison: z.array(z.object({ setting: denseSettingSchema, metrics: metricsSchema })),

@@ -34,13 +34,7 @@ export async function findExistingDocument(
  * from the same caller, already exist; then it returns the existing row and `duplicate: true`.
  */
 export async function insertDocument(db: Db, doc: NewDocument): Promise<{ row: DocumentRow; duplicate: boolean }> {
-  if (doc.idempotencyKey && doc.createdBy) {
-    const [byKey] = await db
-      .select()
-      .from(documents)
-      .where(and(eq(documents.createdBy, doc.createdBy), eq(documents.idempotencyKey, doc.idempotencyKey)));
-    if (byKey) return { row: byKey, duplicate: true };
-  }
+  // Both unique indexes (bytes per source, key per caller) turn a duplicate into a no-op insert; intake looks first.
   const [inserted] = await db.insert(documents).values(doc).onConflictDoNothing().returning();
   if (inserted) return { row: inserted, duplicate: false };
   const [existing] = await db

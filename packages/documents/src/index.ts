@@ -13,3 +13,4 @@ export { makeBornDigitalPdf, makeFaxTiff, makeImageOnlyPdf, makeMixedPdf, makeSc
 export type { FaxTiffOptions } from './fixtures.ts';
 export { DAMAGED, hostileJson, hostileUploads, multipartBody } from './hostile-corpus.ts';
 export type { CorpusLimits, HostileExpectation, HostileJson, HostileUpload } from './hostile-corpus.ts';
+export { wordRecallCounts } from './word-recall.ts';

@@ -5,6 +5,7 @@ import { closeDocumentWorkers, renderPage } from './isolate.ts';
 import { createNativeTesseractEngine } from './native-tesseract.ts';
 import { createTesseractJsEngine, detectPage, spawnDetector, terminate } from './ocr-pool.ts';
 import type { OcrEngine } from './types.ts';
+import { wordRecallCounts } from './word-recall.ts';
 
 const SENTENCE = 'Urgent referral for suspected appendicitis with fever and right lower abdominal pain.';
 const LETTER = [
@@ -21,19 +22,8 @@ vi.mock('tesseract.js', async (importOriginal) => {
 
 /** Share of the expected words (case and punctuation ignored) found in the OCR output. */
 function wordRecall(expected: string, actual: string): number {
-  const words = (s: string) => s.toLowerCase().match(/[a-z0-9]+/g) ?? [];
-  const got = new Map<string, number>();
-  for (const w of words(actual)) got.set(w, (got.get(w) ?? 0) + 1);
-  const want = words(expected);
-  let hit = 0;
-  for (const w of want) {
-    const n = got.get(w) ?? 0;
-    if (n > 0) {
-      hit++;
-      got.set(w, n - 1);
-    }
-  }
-  return hit / want.length;
+  const [hit, total] = wordRecallCounts(expected, actual);
+  return hit / total;
 }
 
 describe('tesseract.js engine', () => {

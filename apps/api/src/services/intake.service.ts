@@ -50,9 +50,10 @@ export async function acceptDocument(
     storageKeyId: keyId,
     createdBy: principal.tokenId,
   });
-  // Lost a race with the same upload: this sealed copy belongs to no row.
-  if (duplicate) await deps.blobs.remove(key);
-  if (!duplicate) {
+  if (duplicate) {
+    // Lost a race with the same upload: this sealed copy belongs to no row.
+    await deps.blobs.remove(key);
+  } else {
     await deps.queues.enqueue('extract', { documentId: row.id, run: row.run }).catch((e: Error) => {
       deps.log.warn({ documentId: row.id, err: { message: e.message } }, 'enqueue failed; the reconciler will retry');
     });
