@@ -74,6 +74,11 @@ const taskFor = async (documentId: string): Promise<Summary> =>
     what: `a review task for ${documentId}`,
   });
 const claimText = (page: Page) => page.getByTestId('claim-state').innerText();
+/** Releases someone asked for (the audit trail's `review_released`; a lapsed lease records none). */
+const releasesOf = async (taskId: string) =>
+  (await sys.rt.dbh.db.select().from(schema.auditEvents).where(eq(schema.auditEvents.action, 'review_released'))).filter(
+    (e) => (e.detail as { taskId?: string } | null)?.taskId === taskId,
+  ).length;
 
 describe('review UI in a real browser', () => {
   it('signs in, sees a scanned case arrive live, reads it and corrects it with the keyboard; routed and emailed once', async () => {
@@ -213,10 +218,13 @@ describe('review UI in a real browser', () => {
     const row = winner.locator(`tr[data-document-id="${docId}"]`);
     await expect.poll(() => row.getByTestId('claim').innerText(), { timeout: 20_000 }).toBe(`Held by ${loserName}`);
 
-    // Closing the tab releases too (keepalive request on pagehide), long before the lease would lapse.
+    // Closing the tab releases too (keepalive request on pagehide). What proves it was the tab and not the lease
+    // running out is the release itself on the audit trail (an expiry writes none), not how fast the row turned.
+    const releasedBefore = await releasesOf(task.id);
     await loser.close({ runBeforeUnload: true });
-    await expect.poll(() => row.getByTestId('claim').innerText(), { timeout: LEASE_MS - 1000 }).toBe('Free');
+    await expect.poll(() => row.getByTestId('claim').innerText(), { timeout: 20_000 }).toBe('Free');
     expect((await taskFor(docId)).claim).toBeNull();
+    expect(await releasesOf(task.id)).toBe(releasedBefore + 1);
     raceTaskId = task.id;
   });
 

@@ -7,8 +7,9 @@ describe('chaos', () => {
     const report = await runChaos({ documents: 60, workers: 3, kills: 10, scanned: 2, timeoutMs: 6 * 60_000, freezeMs: 70_000 });
     const { violations, actions, ...counts } = report;
     console.log(JSON.stringify(counts));
+    console.log(actions.join('\n'));
     expect(actions.filter((a) => a.startsWith('SIGKILL')).length).toBeGreaterThanOrEqual(10);
-    expect(actions).toContain('FLUSHALL on Redis');
+    expect(actions.some((a) => a.startsWith('FLUSHALL on Redis'))).toBe(true);
     expect(report.accepted).toBeGreaterThan(50);
     expect(report.byStatus.routed ?? 0).toBeGreaterThan(0);
     expect(violations).toEqual([]);

@@ -5,18 +5,41 @@ import { fileURLToPath } from 'node:url';
 const MAIN = fileURLToPath(new URL('../../apps/cli/src/main.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export type Proc = { name: string; child: ChildProcess; exited: Promise<number | null>; startedAt: number };
+/** A child process and what the harness knows of its life: booted when it logged that its workers run. */
+export type Proc = {
+  name: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  startedAt: number;
+  bootedAt?: number;
+  frozenUntil?: number;
+  termAt?: number;
+  killedAt?: number;
+};
+
+const BOOTED = /"msg":"(workers started|api listening)"/;
 
 export function spawnTriage(name: string, args: string[], env: Record<string, string>, logs: string[]): Proc {
   // node itself, not the tsx CLI: the tsx CLI wraps a second process and would take the signals.
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const keep = (b: Buffer) => {
-    for (const l of b.toString().split('\n')) if (l.trim()) logs.push(`${name} ${l}`);
+  // A pipe chunk can end mid-line: keep the tail until its newline arrives.
+  const lines = () => {
+    let tail = '';
+    return (b: Buffer) => {
+      const parts = (tail + b.toString()).split('\n');
+      tail = parts.pop() ?? '';
+      for (const l of parts) {
+        if (!l.trim()) continue;
+        logs.push(`${name} ${l}`);
+        if (proc.bootedAt === undefined && BOOTED.test(l)) proc.bootedAt = Date.now();
+      }
+    };
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  child.stdout?.on('data', lines());
+  child.stderr?.on('data', lines());
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { name, child, exited, startedAt: Date.now() };
+  const proc: Proc = { name, child, exited, startedAt: Date.now() };
+  return proc;
 }
 
 export function freePort(): Promise<number> {

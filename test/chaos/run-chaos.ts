@@ -8,13 +8,15 @@ import { makeBornDigitalPdf, makeImageOnlyPdf } from '@triage/documents';
 import { createTestDb, startTestSmtp } from '@triage/testkit';
 import { CARDIO_LETTER, ORTHO_LETTER, SCAN_TEXT, URO_LETTER } from '../e2e/letters.ts';
 import { checkInvariants, type ChaosReport } from './invariants.ts';
+import { askCanary, eachConsumes, lifeState, lives } from './liveness.ts';
 import { freePort, spawnTriage, startPrivateRedis, waitHttp, type Proc } from './processes.ts';
 
 export type ChaosOptions = { documents: number; workers: number; kills: number; scanned: number; timeoutMs: number; freezeMs?: number; log?: (s: string) => void };
 
 const rand = (n: number) => Math.floor(Math.random() * n);
+/** How long a worker process may take from spawn to "workers started" on a loaded 2-core machine (seen: 6-9 s). */
+const BOOT_BOUND_MS = 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * Starts the API and several worker processes against real Postgres, a private Redis and an SMTP sink;
  * uploads documents from concurrent clients while killing, stopping and freezing workers, flushing Redis
@@ -54,7 +56,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
   const api = spawnTriage('api', ['api'], env, logs);
   let n = 0;
   const workers: Proc[] = [];
-  const spawnWorker = () => workers.push(spawnTriage(`worker-${++n}`, ['worker', '--concurrency', '4'], { ...env, WORKER_ID: `chaos-${n}` }, logs));
+  // Workers log at info so the harness sees "workers started" (from then on the process consumes); WORKER_ID is
+  // the process name, so a canary's answer names the process that consumed it.
+  const spawnWorker = () => {
+    const name = `worker-${++n}`;
+    workers.push(spawnTriage(name, ['worker', '--concurrency', '4'], { ...env, LOG_LEVEL: 'info', WORKER_ID: name }, logs));
+  };
   for (let i = 0; i < o.workers; i++) spawnWorker();
   const base = `http://127.0.0.1:${apiPort}`;
   try {
@@ -97,7 +104,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
     // The chaos schedule, interleaved while documents flow.
     let kills = 0;
     let flushed = false;
-    let canaryAfterFlush = 'not sent';
+    let flushAt = 0;
+    let holdSince = 0;
+    const liveness: string[] = [];
     let smtpDone = false;
     let frozen = false;
     // A SIGTERM to a stopped process waits until SIGCONT: never pick the frozen one, nor one already draining.
@@ -111,7 +120,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
       const [r] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int n from documents where status in ('received','processing')`));
       return Number(r?.n ?? 0);
     };
-    const termVictim = (live: typeof workers) => live.find((w) => !notForSigterm.has(w));
+    // Only a worker that finished booting: before that it has nothing to drain, and no handler for the signal yet.
+    const termVictim = (live: typeof workers) => live.find((w) => !notForSigterm.has(w) && lifeState(w) === 'running');
     const deadline = Date.now() + o.timeoutMs;
     let uploadsDone = false;
     void uploading.then(() => (uploadsDone = true));
@@ -119,17 +129,23 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
       await sleep(600 + rand(900));
       const live = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
       const victim = live[rand(live.length)];
-      if (kills < o.kills && victim) {
+      // The FLUSHALL waits for a worker that has finished booting (a kill every second outruns a 6-9 s boot under
+      // load), so that some process lives through Redis losing its data; kills pause until then.
+      const flushDue = !flushed && kills >= Math.floor(o.kills / 2);
+      const someoneRuns = workers.some((w) => lifeState(w) === 'running');
+      if (flushDue && !someoneRuns) holdSince ||= Date.now();
+      if (kills < o.kills && victim && !(flushDue && !someoneRuns)) {
         victim.child.kill('SIGKILL');
+        victim.killedAt = Date.now();
         kills++;
         act(`SIGKILL ${victim.name} (${kills}/${o.kills})`);
         spawnWorker();
-      } else if (terms < 2 && termVictim(live) && Date.now() - termVictim(live)!.startedAt > 10_000) {
-        // Only a worker that finished starting: before that, SIGTERM has nothing to drain.
+      } else if (terms < 2 && termVictim(live)) {
         const victim = termVictim(live)!;
         notForSigterm.add(victim);
         const t0 = Date.now();
         victim.child.kill('SIGTERM');
+        victim.termAt = t0;
         terms++;
         const name = victim.name;
         termExits.push(
@@ -141,14 +157,19 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
         act(`SIGTERM ${victim.name}`);
         spawnWorker();
       }
-      if (!flushed && kills >= Math.floor(o.kills / 2)) {
+      if (flushDue && (someoneRuns || Date.now() - holdSince > BOOT_BOUND_MS)) {
+        if (!someoneRuns) liveness.push(`no worker finished booting within ${BOOT_BOUND_MS / 1000} s: ${lives(workers)}`);
         await redis.flushall();
         flushed = true;
-        act('FLUSHALL on Redis');
-        // A canary proves workers still consume after Redis lost everything.
-        const canary = await fetch(`${base}/readyz?canary=1`).then((r) => r.json() as Promise<{ checks: Record<string, string> }>).catch(() => null);
-        canaryAfterFlush = canary?.checks.workers ?? 'no answer';
-        act(`canary after flush: ${canaryAfterFlush}`);
+        flushAt = Date.now();
+        const survivors = workers.filter((w) => lifeState(w, flushAt) === 'running');
+        act(`FLUSHALL on Redis; workers: ${lives(workers, flushAt)}`);
+        // With a worker running, the product's readiness canary is consumed within its bound...
+        const first = await askCanary(base);
+        act(`after FLUSHALL, readiness canary: ${first.workers}${first.worker ? ` (${first.worker}, ${first.ms} ms)` : ''}`);
+        if (first.workers !== 'ok') liveness.push(`no worker consumed the canary after FLUSHALL (${first.workers}); workers: ${lives(workers)}`);
+        // ...and every worker that ran through the FLUSHALL still consumes, each one proved on its own.
+        liveness.push(...(await eachConsumes(base, survivors, workers, (s) => act(`after FLUSHALL, ${s}`))));
       }
       if (!smtpDone && kills >= 2) {
         smtp.refuse = true;
@@ -163,6 +184,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
         frozen = true;
         notForSigterm.add(sleeper);
         const ms = o.freezeMs ?? 130_000;
+        sleeper.frozenUntil = Date.now() + ms;
         act(`froze ${sleeper.name} for ${ms / 1000} s (past its job's lock)`);
         setTimeout(() => {
           sleeper.child.kill('SIGCONT');
@@ -176,13 +198,19 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
     const settle = Date.now() + 120_000;
     while (Date.now() < settle && (await pending()) > 0) await sleep(500);
     redis.disconnect();
+    // Every worker alive at the end consumes, the one frozen across the FLUSHALL included (once it thaws).
+    const thawAt = Math.max(0, ...workers.map((w) => (lifeState(w) === 'frozen' ? (w.frozenUntil ?? 0) : 0)));
+    if (thawAt > Date.now()) await sleep(thawAt - Date.now() + 500);
+    const endAlive = workers.filter((w) => lifeState(w) === 'running');
+    liveness.push(...(await eachConsumes(base, endAlive, workers, (s) => act(`at the end, ${s}`))));
     const report = await checkInvariants(db, [...new Set(accepted)], smtp.messages);
     if (kills < o.kills) report.violations.push(`only ${kills} kills happened`);
     // SIGTERM: stop taking jobs, finish or release running ones within 30 s, exit 0.
     for (const t of await Promise.all(termExits)) {
       if (t.code !== 0 || t.ms > 35_000) report.violations.push(`${t.name} exited ${t.code} ${t.ms} ms after SIGTERM`);
     }
-    if (canaryAfterFlush !== 'ok') report.violations.push(`no worker consumed the canary after FLUSHALL (${canaryAfterFlush})`);
+    if (!flushed) report.violations.push('Redis was never flushed');
+    report.violations.push(...liveness);
     return { ...report, actions };
   } catch (e) {
     say(logs.slice(-40).join('\n'));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnrecoverableError } from 'bullmq';
 import pino from 'pino';
 import { getDocument, getStageRun, listAttempts, type DocumentRow } from '@triage/db';
-import { createStageEnv, insertTestDocument, type StageEnv } from '@triage/testkit';
+import { createStageEnv, insertTestDocument, waitFor, type StageEnv } from '@triage/testkit';
 import { PermanentError } from './errors.ts';
 import { runStage, type RunnerDeps } from './runner.ts';
 import type { StageHandler } from './stage-handler.ts';
@@ -103,7 +103,10 @@ describe('runner', () => {
     const never: StageHandler<'classify'> = () => new Promise(() => {});
     // Simulate three workers killed mid-attempt: their attempts never end.
     for (let i = 0; i < 3; i++) void runStage('classify', never, job(doc, i), deps).catch(() => {});
-    await new Promise((r) => setTimeout(r, 300));
+    // Wait for the three attempts to be on record, however long the machine takes to write them.
+    await waitFor(async () => (await listAttempts(env.tdb.db, doc.id)).filter((a) => a.outcome === 'running').length === 3, {
+      what: 'three running attempts',
+    });
     await expect(runStage('classify', classifyOk, job(doc, 3), deps)).rejects.toBeInstanceOf(UnrecoverableError);
     expect(await getDocument(env.tdb.db, doc.id)).toMatchObject({ status: 'failed', failureReason: 'poison' });
   });

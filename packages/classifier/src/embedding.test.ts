@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sharedPath } from '@triage/testkit';
 import { sentenceChunks } from './chunks.ts';
 import { URGENCIES, type TrainingRecord, type Urgency } from './dataset.ts';
 import { createEmbedder } from './embedder.ts';
@@ -11,7 +12,7 @@ import { embedderDirFromArtifact, parseEmbeddingArtifact } from './embedding-mod
 import { loadClassifier } from './load-classifier.ts';
 import { runTrainCommand } from './train-command.ts';
 
-const SMOKE_EMBEDDER = '../shared/models/smoke-random-embedder';
+const SMOKE_EMBEDDER = sharedPath('models', 'smoke-random-embedder');
 const smokeDir = embedderDirFromArtifact(SMOKE_EMBEDDER);
 
 const URG: Urgency[] = ['emergent', 'urgent', 'routine'];

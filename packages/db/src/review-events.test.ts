@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDb } from '@triage/testkit';
+import { createTestDb, waitFor } from '@triage/testkit';
 import { migrate, openDb, type DbHandle } from './client.ts';
 import { claimReviewTask, closeReviewTask, createReviewTask, releaseReviewTask } from './review.repo.ts';
 import { createSession, endSession, findSession } from './sessions.repo.ts';
@@ -53,9 +53,6 @@ async function seedTask(h: DbHandle) {
   return task!;
 }
 
-const until = async (check: () => boolean) => {
-  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
-};
 
 describe.each([
   ['Postgres', postgres],
@@ -74,8 +71,8 @@ describe.each([
     expect((await releaseReviewTask(h.db, task.id, alice.id)).kind).toBe('released');
     expect((await claimReviewTask(h.db, task.id, bob.id, 60_000)).kind).toBe('claimed');
     expect(await closeReviewTask(h.db, task.id, bob.id, { action: 'confirm' })).toBeTruthy();
-    await until(() => events.length >= 5);
-    await new Promise((r) => setTimeout(r, 100));
+    // Notifications arrive in commit order, so once the last one (decided) is here any renewal event would be too.
+    await waitFor(async () => events.length >= 5, { what: 'five task events' });
     expect(events).toEqual(['created', 'claimed', 'released', 'claimed', 'decided'].map((type) => ({ type, taskId: task.id })));
     await unlisten();
   });

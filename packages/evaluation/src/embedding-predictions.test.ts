@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTrainCommand } from '@triage/classifier';
+import { sharedPath } from '@triage/testkit';
 import { runEvalCommand } from './evaluate.ts';
 
-const SMOKE_EMBEDDER = join(import.meta.dirname, '../../../../shared/models/smoke-random-embedder');
+const SMOKE_EMBEDDER = sharedPath('models', 'smoke-random-embedder');
 let dir = '';
 let data = '';
 let modelPath = '';

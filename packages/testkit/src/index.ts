@@ -4,3 +4,4 @@ export * from './test-smtp.ts';
 export * from './wait.ts';
 export * from './stage-env.ts';
 export * from './test-keyring.ts';
+export * from './shared-dir.ts';

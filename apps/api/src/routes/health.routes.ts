@@ -25,6 +25,7 @@ export function healthRoutes(deps: ApiDeps) {
     // ?canary=1 also proves a worker consumes (e.g. after a Redis restart), not just that Redis answers.
     app.get('/readyz', async (req, reply) => {
       const checks: Record<string, string> = {};
+      let canary: { worker: string; ms: number } | undefined;
       const deep = (req.query as Record<string, string> | undefined)?.canary === '1';
       await withTimeout(deps.db.execute(sql`select 1`), 2000).then(
         () => (checks.postgres = 'ok'),
@@ -35,11 +36,12 @@ export function healthRoutes(deps: ApiDeps) {
         (e: Error) => (checks.redis = `down: ${e.message}`),
       );
       if (deep && checks.redis === 'ok') {
-        const c = await sendCanary(deps.queues.canary, 5000).catch((e: Error) => ({ ok: false as const, error: e.message }));
+        const c = await sendCanary(deps.queues.canary).catch((e: Error) => ({ ok: false as const, error: e.message }));
         checks.workers = c.ok ? 'ok' : `down: ${c.error}`;
+        if (c.ok) canary = { worker: c.worker, ms: c.ms };
       }
       const ready = Object.values(checks).every((v) => v === 'ok');
-      return reply.code(ready ? 200 : 503).send({ ready, checks });
+      return reply.code(ready ? 200 : 503).send({ ready, checks, ...(canary ? { canary } : {}) });
     });
 
     app.get('/metrics', async (_req, reply) => {

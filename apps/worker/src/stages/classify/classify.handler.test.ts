@@ -7,11 +7,11 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClassifier, runTrainCommand, type Classifier } from '@triage/classifier';
 import { getDocument, getStageRun, latestClassification, upsertPages } from '@triage/db';
-import { createStageEnv, insertTestDocument, testKeyring, type StageEnv } from '@triage/testkit';
+import { createStageEnv, insertTestDocument, sharedPath, testKeyring, type StageEnv } from '@triage/testkit';
 import { runStage, type RunnerDeps } from '../../runner.ts';
 import { createClassifyHandler } from './classify.handler.ts';
 
-const SMOKE_EMBEDDER = join(import.meta.dirname, '../../../../../../shared/models/smoke-random-embedder');
+const SMOKE_EMBEDDER = sharedPath('models', 'smoke-random-embedder');
 
 let env: StageEnv;
 let deps: RunnerDeps;
