@@ -2,7 +2,7 @@
 // Its vectors mean nothing, so this proves wiring and invariants, not quality. No network is used.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sharedPath } from '@triage/testkit';
 import { sentenceChunks } from './chunks.ts';
@@ -13,6 +13,7 @@ import { loadClassifier } from './load-classifier.ts';
 import { runTrainCommand } from './train-command.ts';
 
 const SMOKE_EMBEDDER = sharedPath('models', 'smoke-random-embedder');
+const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 const smokeDir = embedderDirFromArtifact(SMOKE_EMBEDDER);
 
 const URG: Urgency[] = ['emergent', 'urgent', 'routine'];
@@ -59,7 +60,7 @@ describe('embedding classifier (smoke embedder)', () => {
     const r = await runTrainCommand({ data: [writeData()], out, kind: 'embedding', embedder: smokeDir, seed: 5 });
     expect(r.version).toMatch(/^triage-emb-[0-9a-f]{8}$/);
     const artifact = parseEmbeddingArtifact(readFileSync(out, 'utf8'));
-    expect(artifact.embedder).toMatchObject({ id: 'smoke-random-embedder', dir: SMOKE_EMBEDDER, pooling: 'mean-of-sentence-chunks' });
+    expect(artifact.embedder).toMatchObject({ id: 'smoke-random-embedder', dir: relative(REPO_ROOT, SMOKE_EMBEDDER), pooling: 'mean-of-sentence-chunks' });
     expect(artifact.heads.urgency.labels).toEqual([...URGENCIES]);
     expect(artifact.heads.specialty.labels).toEqual(['Cardiology', 'Dermatology']);
     expect(artifact.heads.urgency.comparison.length).toBeGreaterThanOrEqual(2);
