@@ -4,3 +4,4 @@ export * from './transitions.ts';
 export * from './documents.ts';
 
 export * from './definitions.ts';
+export * from './fields.ts';

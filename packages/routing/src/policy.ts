@@ -17,6 +17,19 @@ export const routingPolicySchema = z
       })
       .strict(),
     teams: z.record(z.string(), team),
+    /**
+     * How referrers name clinics, mapped to the specialties above; versioned on its own, since the fields stage
+     * records which table read a referral. Phrases are matched case-insensitively on word boundaries.
+     */
+    clinics: z
+      .object({ version: z.string().min(1), synonyms: z.record(z.string(), z.array(z.string().min(2)).min(1)) })
+      .strict()
+      .default({ version: 'clinics-none', synonyms: {} }),
+    /** Fields a referral must carry to be routed without a person asking for them: for every team, and per team. */
+    requiredFields: z
+      .object({ all: z.array(z.string()).default([]), teams: z.record(z.string(), z.array(z.string())).default({}) })
+      .strict()
+      .default({ all: [], teams: {} }),
   })
   .strict();
 export type RoutingPolicy = z.infer<typeof routingPolicySchema>;
