@@ -12,6 +12,7 @@ export async function runnerNoopChain(db: Db, redisUrl: string, prefix: string, 
   const noop: HandlerCatalog = {
     extract: async () => ({ outcome: { type: 'extracted', pages: 1, ocrPages: 1 } }),
     ocr: async () => ({ outcome: { type: 'recognized', pages: 1, meanConfidence: 90 } }),
+    fields: async () => ({ outcome: { type: 'read', found: [], missing: [], conflicts: [] } }),
     classify: async () => ({ outcome: { type: 'classified', urgency: 'routine', specialty: 'Urology' } }),
     persist: async () => ({ outcome: { type: 'auto', referralId: null } }),
     notify: async () => ({ outcome: { type: 'notified', sent: 0, unknown: 0 } }),

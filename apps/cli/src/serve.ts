@@ -96,6 +96,7 @@ export function startWorkers(rt: Runtime, registry: Registry, stages: readonly S
     mailer,
     mailFrom: c.MAIL_FROM,
     publicUrl: publicUrl(c),
+    readAcroForm: async () => [],
   });
   const host = startWorkerHost({
     stages,

@@ -8,6 +8,7 @@ import type { HandlerCatalog } from './stage-handler.ts';
 import { createExtractHandler } from './stages/extract/extract.handler.ts';
 import { createOcrHandler } from './stages/ocr/ocr.handler.ts';
 import { createClassifyHandler } from './stages/classify/classify.handler.ts';
+import { createFieldsHandler, type FieldsDeps } from './stages/fields/fields.handler.ts';
 import { createPersistHandler } from './stages/persist/persist.handler.ts';
 import { createNotifyHandler } from './stages/notify/notify.handler.ts';
 import type { Mailer } from './stages/notify/mailer.ts';
@@ -27,6 +28,7 @@ export type HandlerDeps = {
   /** Clinical red-flag rules; null switches them off. */
   redFlags: RedFlagRules | null;
   ocrMinConfidence: number;
+  readAcroForm: FieldsDeps['readAcroForm'];
   mailer: Mailer;
   mailFrom: string;
   publicUrl: string;
@@ -40,6 +42,14 @@ export function createHandlers(d: HandlerDeps): HandlerCatalog {
     extract: createExtractHandler({ blobs: d.blobs, keyring: d.keyring, limits: d.limits }),
     ocr: (ctx, doc) =>
       (ocr ??= createOcrHandler({ db: d.db, blobs: d.blobs, keyring: d.keyring, engine: d.ocrEngine(), render: d.render, maxDocumentPixels: d.maxDocumentPixels }))(ctx, doc),
+    fields: createFieldsHandler({
+      db: d.db,
+      keyring: d.keyring,
+      blobs: d.blobs,
+      clinics: d.policy.clinics,
+      required: d.policy.requiredFields.all,
+      readAcroForm: d.readAcroForm,
+    }),
     classify: (ctx, doc) => (classify ??= createClassifyHandler({ db: d.db, model: d.model(), keyring: d.keyring }))(ctx, doc),
     persist: createPersistHandler({ db: d.db, policy: d.policy, redFlags: d.redFlags, ocrMinConfidence: d.ocrMinConfidence, keyring: d.keyring }),
     notify: createNotifyHandler({ db: d.db, mailer: d.mailer, from: d.mailFrom, publicUrl: d.publicUrl }),

@@ -29,6 +29,13 @@ export const ocrOutcome = z.object({
   pages: z.number().int(),
   meanConfidence: z.number(),
 });
+/** Field names only (never values): outcomes are logged and kept in the provenance. */
+export const fieldsOutcome = z.object({
+  type: z.literal('read'),
+  found: z.array(z.string()),
+  missing: z.array(z.string()),
+  conflicts: z.array(z.string()),
+});
 export const classifyOutcome = z.object({
   type: z.literal('classified'),
   urgency: z.string(),
@@ -47,6 +54,7 @@ export const notifyOutcome = z.object({
 export const stageOutcomes = {
   extract: extractOutcome,
   ocr: ocrOutcome,
+  fields: fieldsOutcome,
   classify: classifyOutcome,
   persist: persistOutcome,
   notify: notifyOutcome,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const STAGES = ['extract', 'ocr', 'classify', 'persist', 'notify'] as const;
+export const STAGES = ['extract', 'ocr', 'fields', 'classify', 'persist', 'notify'] as const;
 export const stageName = z.enum(STAGES);
 export type StageName = z.infer<typeof stageName>;
 

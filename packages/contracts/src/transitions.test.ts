@@ -3,12 +3,13 @@ import { nextAfter } from './transitions.ts';
 import { jobIdFor, stagePayload } from './stages.ts';
 
 describe('transitions table', () => {
-  it('sends documents with OCR pages to ocr, others straight to classify', () => {
+  it('sends documents with OCR pages to ocr, others straight to fields', () => {
     expect(nextAfter('extract', { type: 'extracted', pages: 2, ocrPages: 1 })).toEqual({ kind: 'next', stage: 'ocr' });
-    expect(nextAfter('extract', { type: 'extracted', pages: 2, ocrPages: 0 })).toEqual({ kind: 'next', stage: 'classify' });
+    expect(nextAfter('extract', { type: 'extracted', pages: 2, ocrPages: 0 })).toEqual({ kind: 'next', stage: 'fields' });
   });
-  it('chains ocr → classify → persist', () => {
-    expect(nextAfter('ocr', { type: 'recognized', pages: 1, meanConfidence: 90 })).toEqual({ kind: 'next', stage: 'classify' });
+  it('chains ocr → fields → classify → persist', () => {
+    expect(nextAfter('ocr', { type: 'recognized', pages: 1, meanConfidence: 90 })).toEqual({ kind: 'next', stage: 'fields' });
+    expect(nextAfter('fields', { type: 'read', found: ['patientName'], missing: [], conflicts: [] })).toEqual({ kind: 'next', stage: 'classify' });
     expect(nextAfter('classify', { type: 'classified', urgency: 'routine', specialty: 'Urology' })).toEqual({ kind: 'next', stage: 'persist' });
   });
   it('routes auto decisions to notify and ends review and rejection', () => {

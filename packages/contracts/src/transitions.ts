@@ -10,8 +10,10 @@ type Table = { [S in StageName]: (o: StageOutcomes[S]) => Transition };
 
 /** The whole routing between stages, in one pure table. */
 export const transitions: Table = {
-  extract: (o) => (o.ocrPages > 0 ? { kind: 'next', stage: 'ocr' } : { kind: 'next', stage: 'classify' }),
-  ocr: () => ({ kind: 'next', stage: 'classify' }),
+  extract: (o) => (o.ocrPages > 0 ? { kind: 'next', stage: 'ocr' } : { kind: 'next', stage: 'fields' }),
+  ocr: () => ({ kind: 'next', stage: 'fields' }),
+  // Fields run once the text is known and before classify, so classify and routing can use what the referrer stated.
+  fields: () => ({ kind: 'next', stage: 'classify' }),
   classify: () => ({ kind: 'next', stage: 'persist' }),
   persist: (o) =>
     o.type === 'auto'

@@ -31,6 +31,7 @@ export const binding = {
   externalId: (documentId: string) => `documents:${documentId}:external_id`,
   page: (documentId: string, pageNo: number) => `pages:${documentId}:${pageNo}`,
   reviewNote: (taskId: string) => `review_tasks:${taskId}:note`,
+  fields: (documentId: string, run: number) => `referral_fields:${documentId}:${run}`,
 };
 
 function key(ring: Keyring, id: string): Buffer {

@@ -105,6 +105,7 @@ export async function upsertPages(db: Executor, rows: NewPage[], keyring: Keyrin
         ocrConfidence: sql`excluded.ocr_confidence`,
         rotation: sql`excluded.rotation`,
         ocrEngine: sql`excluded.ocr_engine`,
+        layout: sql`excluded.layout`,
         updatedAt: new Date(),
       },
     });

@@ -11,3 +11,4 @@ export * from './ledger.repo.ts';
 export * from './sessions.repo.ts';
 export * from './grants.repo.ts';
 export * from './retention.repo.ts';
+export * from './fields.repo.ts';

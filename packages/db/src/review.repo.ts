@@ -1,19 +1,48 @@
-import { and, asc, desc, eq, gt, gte, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
 import { documents, referrals, reviewTasks, tokens } from './schema.ts';
 
 export type ReviewTaskRow = typeof reviewTasks.$inferSelect;
 
+/** Tasks a reviewer can still act on: open, or waiting on the referrer for missing information. */
+export const ACTIVE_TASK_STATUSES = ['open', 'information_requested'] as const;
+const active = () => inArray(reviewTasks.status, [...ACTIVE_TASK_STATUSES]);
+
+/** `informationRequested`: the task starts waiting on the referrer, its SLA clock stopped from the start. */
 export async function createReviewTask(
   tx: Executor,
-  t: { documentId: string; referralId: string; reasons: string[] },
+  t: { documentId: string; referralId: string; reasons: string[]; informationRequested?: boolean },
 ): Promise<void> {
-  await tx.insert(reviewTasks).values(t).onConflictDoNothing();
+  const { informationRequested, ...row } = t;
+  await tx
+    .insert(reviewTasks)
+    .values({ ...row, ...(informationRequested ? { status: 'information_requested', slaPausedAt: new Date() } : {}) })
+    .onConflictDoNothing();
+}
+
+/** Asking the referrer stops the SLA clock; the answer restarts it where it stopped. */
+export async function setInformationRequested(db: Executor, id: string, requested: boolean): Promise<ReviewTaskRow | undefined> {
+  const [task] = requested
+    ? await db
+        .update(reviewTasks)
+        .set({ status: 'information_requested', slaPausedAt: sql`now()` })
+        .where(and(eq(reviewTasks.id, id), eq(reviewTasks.status, 'open')))
+        .returning()
+    : await db
+        .update(reviewTasks)
+        .set({
+          status: 'open',
+          slaPausedMs: sql`${reviewTasks.slaPausedMs} + (extract(epoch from (now() - ${reviewTasks.slaPausedAt})) * 1000)::bigint`,
+          slaPausedAt: null,
+        })
+        .where(and(eq(reviewTasks.id, id), eq(reviewTasks.status, 'information_requested')))
+        .returning();
+  return task;
 }
 
 export type ReviewSlaMs = { emergent: number; urgent: number; routine: number };
 export type ReviewTaskFilter = {
-  status: 'open' | 'decided';
+  status: 'open' | 'information_requested' | 'decided';
   team?: string | undefined;
   urgency?: string | undefined;
   /** Exact reason, or a family: `red_flag` matches every `red_flag:<rule>`. */
@@ -30,7 +59,9 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  */
 export async function listReviewTasks(db: Executor, filter: ReviewTaskFilter, sla: ReviewSlaMs, limit = 500) {
   const slaMs = sql`(case ${referrals.urgency} when 'emergent' then ${sla.emergent}::bigint when 'urgent' then ${sla.urgent}::bigint else ${sla.routine}::bigint end)`;
-  const dueAt = sql<Date>`(${reviewTasks.createdAt} + ${slaMs} * interval '1 millisecond')`;
+  // Time spent waiting on the referrer does not count against the SLA (and a waiting task's clock is stopped now).
+  const paused = sql`(${reviewTasks.slaPausedMs} + coalesce(extract(epoch from (now() - ${reviewTasks.slaPausedAt})) * 1000, 0))`;
+  const dueAt = sql<Date>`(${reviewTasks.createdAt} + (${slaMs} + ${paused}) * interval '1 millisecond')`;
   const suspected = sql<boolean>`(${referrals.urgency} = 'emergent' or ${reviewTasks.reasons} @> '["possible_emergent"]'::jsonb or ${referrals.redFlags} @> '[{"action":"raise_to_emergent"}]'::jsonb)`;
   const where = [eq(reviewTasks.status, filter.status)];
   if (filter.taskId) where.push(eq(reviewTasks.id, filter.taskId));
@@ -94,7 +125,7 @@ export async function claimReviewTask(db: Executor, id: string, tokenId: string,
     .where(
       and(
         eq(reviewTasks.id, id),
-        eq(reviewTasks.status, 'open'),
+        active(),
         or(isNull(reviewTasks.claimedBy), lt(reviewTasks.claimExpiresAt, now), eq(reviewTasks.claimedBy, tokenId)),
       ),
     )
@@ -113,7 +144,7 @@ async function whyNotOurs(db: Executor, id: string): Promise<NotOurs> {
     .leftJoin(tokens, eq(tokens.id, reviewTasks.claimedBy))
     .where(eq(reviewTasks.id, id));
   if (!current) return { kind: 'not_found' };
-  if (current.status !== 'open') return { kind: 'not_open' };
+  if (!(ACTIVE_TASK_STATUSES as readonly string[]).includes(current.status)) return { kind: 'not_open' };
   return { kind: 'held', by: current.by, until: current.until };
 }
 
@@ -126,7 +157,7 @@ export async function closeReviewTask(tx: Executor, id: string, tokenId: string,
     .where(
       and(
         eq(reviewTasks.id, id),
-        eq(reviewTasks.status, 'open'),
+        active(),
         eq(reviewTasks.claimedBy, tokenId),
         gt(reviewTasks.claimExpiresAt, now),
       ),
@@ -139,7 +170,7 @@ export async function countOpenReviewTasks(db: Executor): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(reviewTasks)
-    .where(eq(reviewTasks.status, 'open'));
+    .where(active());
   return row?.n ?? 0;
 }
 
@@ -150,7 +181,7 @@ export async function releaseReviewTask(db: Executor, id: string, tokenId: strin
   const [task] = await db
     .update(reviewTasks)
     .set({ claimedBy: null, claimExpiresAt: null })
-    .where(and(eq(reviewTasks.id, id), eq(reviewTasks.status, 'open'), eq(reviewTasks.claimedBy, tokenId)))
+    .where(and(eq(reviewTasks.id, id), active(), eq(reviewTasks.claimedBy, tokenId)))
     .returning({ id: reviewTasks.id });
   if (task) return { kind: 'released' };
   return whyNotOurs(db, id);

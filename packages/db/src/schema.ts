@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   index,
@@ -13,6 +14,13 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+
+export type PageLayout = {
+  imageWidth: number;
+  imageHeight: number;
+  dpi: number;
+  words: { start: number; end: number; box: { x0: number; y0: number; x1: number; y1: number }; confidence?: number }[];
+};
 
 export const documentStatusEnum = pgEnum('document_status', [
   'received',
@@ -128,6 +136,8 @@ export const pages = pgTable(
     ocrConfidence: real('ocr_confidence'),
     rotation: integer('rotation'),
     ocrEngine: text('ocr_engine'),
+    /** OCR word positions (offsets into the text and boxes on the upright image; no words): layout, not content. */
+    layout: jsonb('layout').$type<PageLayout>(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     /** Set when retention blanked the text. */
     purgedAt: ts('purged_at'),
@@ -152,6 +162,26 @@ export const classifications = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('classifications_uq').on(t.documentId, t.run)],
+);
+
+/** What the fields stage read, per pass: values sealed (they are PHI); field names in the clear for queries. */
+export const referralFieldSets = pgTable(
+  'referral_fields',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    documentId: uuid('document_id').notNull().references(() => documents.id),
+    run: integer('run').notNull(),
+    /** Sealed JSON of ReferralFields (`tc1:…`, bound to the document and run). */
+    fields: text('fields').notNull(),
+    found: jsonb('found').$type<string[]>().notNull(),
+    missing: jsonb('missing').$type<string[]>().notNull(),
+    conflicts: jsonb('conflicts').$type<string[]>().notNull(),
+    fieldsVersion: text('fields_version').notNull(),
+    clinicsVersion: text('clinics_version').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    purgedAt: ts('purged_at'),
+  },
+  (t) => [uniqueIndex('referral_fields_uq').on(t.documentId, t.run)],
 );
 
 /** The decision for a document: one row per document, updated when a reviewer decides. */
@@ -188,7 +218,7 @@ export const reviewTasks = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     documentId: uuid('document_id').notNull().references(() => documents.id),
     referralId: uuid('referral_id').notNull().references(() => referrals.id),
-    /** open | decided */
+    /** open | information_requested (waiting on the referrer; the SLA clock stands still) | decided */
     status: text('status').notNull().default('open'),
     reasons: jsonb('reasons').$type<string[]>().notNull(),
     claimedBy: uuid('claimed_by').references(() => tokens.id),
@@ -201,9 +231,11 @@ export const reviewTasks = pgTable(
     predictedSpecialty: text('predicted_specialty'),
     modelVersion: text('model_version'),
     createdAt: ts('created_at').notNull().defaultNow(),
+    slaPausedAt: ts('sla_paused_at'),
+    slaPausedMs: bigint('sla_paused_ms', { mode: 'number' }).notNull().default(0),
   },
   (t) => [
-    uniqueIndex('review_tasks_open_uq').on(t.documentId).where(sql`${t.status} = 'open'`),
+    uniqueIndex('review_tasks_open_uq').on(t.documentId).where(sql`${t.status} in ('open', 'information_requested')`),
     index('review_tasks_status_idx').on(t.status, t.createdAt),
     index('review_tasks_decided_idx').on(t.decidedAt),
   ],

@@ -179,7 +179,7 @@ function assertFits(used: number, available: number): void {
 }
 
 // pdf-lib's standard fonts only encode WinAnsi; map the usual typography, replace the rest.
-function toWinAnsi(text: string): string {
+export function toWinAnsi(text: string): string {
   return text
     .replace(/[\u2018\u2019]/g, "'")
     .replace(/[\u201c\u201d]/g, '"')

@@ -9,7 +9,7 @@ import { workerData } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
 const pdfjsWorker = createRequire(require.resolve('pdf-parse')).resolve('pdfjs-dist/legacy/build/pdf.worker.mjs');
-await Promise.all([import('pdf-parse'), import('sharp'), import(pathToFileURL(pdfjsWorker).href)]);
+await Promise.all([import('pdf-parse'), import('pdf-lib'), import('sharp'), import(pathToFileURL(pdfjsWorker).href)]);
 
 if (workerData.entry.endsWith('.ts')) {
   const { register } = await import('tsx/esm/api');

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { DocumentError, errorName, PageRangeError } from './errors.ts';
 import type { IsolateFailure, IsolateJob, IsolateReady, IsolateReply } from './isolate-worker.ts';
 import { decodeText } from './text.ts';
-import type { DocumentKind, ExtractedPage, ExtractLimits, RenderOptions } from './types.ts';
+import type { AcroField, AcroFormLimits, DocumentKind, ExtractedPage, ExtractLimits, RenderOptions } from './types.ts';
 
 const BOOT = new URL('./isolate-boot.mjs', import.meta.url);
 const ENTRY = new URL('./isolate-worker.ts', import.meta.url).href;
@@ -52,6 +52,21 @@ export async function renderPage(bytes: Uint8Array, kind: DocumentKind, pageNo: 
   const reply = await runIsolated({ op: 'render', bytes: new Uint8Array(bytes), kind, pageNo, opts }, opts);
   if (!('png' in reply)) throw new Error('document worker sent no image');
   return Buffer.from(reply.png.buffer, reply.png.byteOffset, reply.png.byteLength);
+}
+
+/**
+ * The AcroForm fields of a PDF (pdf-lib, in a worker thread under the same deadline and heap
+ * cap as extraction). A PDF without a form gives []; see readAcroFormInProcess for failures and caps.
+ */
+export async function readAcroForm(pdf: Uint8Array, limits: AcroFormLimits): Promise<AcroField[]> {
+  const reply = await runIsolated({ op: 'acroform', bytes: new Uint8Array(pdf), limits: acroFormLimits(limits) }, limits);
+  if (!('fields' in reply)) throw new Error('document worker sent no form fields');
+  return reply.fields;
+}
+
+// Only what the worker needs crosses the thread: callers may pass a larger limits object.
+function acroFormLimits(l: AcroFormLimits): AcroFormLimits {
+  return { timeoutMs: l.timeoutMs, maxMemoryMb: l.maxMemoryMb, maxFields: l.maxFields, maxValueChars: l.maxValueChars, maxTextChars: l.maxTextChars };
 }
 
 /** Ends idle document workers (tests, graceful shutdown). Busy ones finish or time out. */

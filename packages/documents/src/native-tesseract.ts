@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { DocumentError } from './errors.ts';
-import { DEFAULT_ORIENTATION_POLICY, recognizeOriented, toRotation } from './orientation.ts';
+import { DEFAULT_ORIENTATION_POLICY, recognizeOriented, toOcrResult, toRotation } from './orientation.ts';
 import type { OrientationPolicy, OsdResult, RawOcr } from './orientation.ts';
 import { ResourcePool } from './pool.ts';
 import { parseTsv } from './tsv.ts';
@@ -43,8 +43,7 @@ export function createNativeTesseractEngine(opts: NativeTesseractOptions = {}): 
     recognize: (png) =>
       slots.use(async () => {
         const ops = opts.osd === false ? { recognize } : { recognize, detect };
-        const r = await recognizeOriented(png, ops, opts.policy ?? DEFAULT_ORIENTATION_POLICY);
-        return { text: r.text, confidence: r.confidence, rotation: r.rotation, engine: 'tesseract-cli' };
+        return toOcrResult(await recognizeOriented(png, ops, opts.policy ?? DEFAULT_ORIENTATION_POLICY), 'tesseract-cli');
       }),
     close: () => slots.close(),
   };

@@ -3,7 +3,7 @@ import type { Worker as TesseractWorker } from 'tesseract.js';
 import type { Worker as ThreadWorker } from 'node:worker_threads';
 import { engLangDir, osdLangDir } from './assets.ts';
 import { DocumentError } from './errors.ts';
-import { DEFAULT_ORIENTATION_POLICY, recognizeOriented, toRotation } from './orientation.ts';
+import { DEFAULT_ORIENTATION_POLICY, recognizeOriented, toOcrResult, toRotation } from './orientation.ts';
 import type { OrientationPolicy, OsdResult, RawOcr } from './orientation.ts';
 import { ResourcePool } from './pool.ts';
 import { parseTsv } from './tsv.ts';
@@ -58,7 +58,7 @@ export function createTesseractJsEngine(opts: TesseractJsEngineOptions): OcrEngi
         const result = opts.orientation === false
           ? { ...(await recognize(png)), rotation: 0 as const }
           : await recognizeOriented(png, { recognize, detect }, policy);
-        return { text: result.text, confidence: result.confidence, rotation: result.rotation, engine: 'tesseract.js' };
+        return toOcrResult(result, 'tesseract.js');
       }),
     close: async () => {
       await Promise.all([recognizers.close(), detectors.close()]);
@@ -73,9 +73,10 @@ export const spawnDetector = () => spawn('osd', OEM.TESSERACT_ONLY, osdLangDir, 
 
 export async function readPage(r: Recognizer, png: Buffer, timeoutMs: number): Promise<RawOcr> {
   // TSV rather than `blocks`: a flat string is far cheaper to clone back to this thread
-  // than the per-symbol object tree.
-  const { data } = await withDeadline(r, r.tess.recognize(png, {}, { text: true, tsv: true }), timeoutMs);
-  return { text: data.text.trim(), confidence: data.confidence, lines: parseTsv(data.tsv ?? '').lines };
+  // than the per-symbol object tree. The text is rebuilt from it too, so word offsets index it.
+  const { data } = await withDeadline(r, r.tess.recognize(png, {}, { tsv: true }), timeoutMs);
+  // tesseract's own mean confidence: the orientation policy was tuned on it
+  return { ...parseTsv(data.tsv ?? ''), confidence: data.confidence };
 }
 
 export async function detectPage(r: Recognizer, png: Buffer, timeoutMs: number): Promise<OsdResult> {

@@ -1,9 +1,18 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { readingRotation, recognizeOriented, rotatePng, toRotation } from './orientation.ts';
+import { readingRotation, recognizeOriented, rotatePng, toRotation, turnBox } from './orientation.ts';
 import type { Box, OrientationOps, RawOcr, Rotation } from './orientation.ts';
 
 const box = (x0: number, y0: number, x1: number, y1: number): Box => ({ x0, y0, x1, y1 });
+/** A pass whose words are the lines' boxes, in order. */
+const pass = (text: string, confidence: number, lines: Box[][], [imageWidth, imageHeight] = [3, 2]): RawOcr => ({
+  text,
+  confidence,
+  lines,
+  words: lines.flat().map((b, i) => ({ start: i, end: i + 1, box: b, confidence })),
+  imageWidth,
+  imageHeight,
+});
 
 describe('readingRotation', () => {
   it('derives the correction from the direction lines run in', () => {
@@ -39,6 +48,25 @@ describe('rotatePng', () => {
   });
 });
 
+describe('turnBox', () => {
+  // Paints the box black on a white 7×4 image, turns the image with rotatePng and finds the black pixels again.
+  it.each([0, 90, 180, 270] as const)('agrees with rotatePng for %i degrees', async (rotation) => {
+    const [w, h] = [7, 4];
+    const b = box(1, 0, 3, 3);
+    const pixels = Buffer.alloc(w * h, 255);
+    for (let y = b.y0; y < b.y1; y++) for (let x = b.x0; x < b.x1; x++) pixels[y * w + x] = 0;
+    const png = await sharp(pixels, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer();
+    const { data, info } = await sharp(await rotatePng(png, rotation)).greyscale().raw().toBuffer({ resolveWithObject: true });
+    const found = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+    data.forEach((v, i) => {
+      if (v > 127) return;
+      const [x, y] = [i % info.width, Math.floor(i / info.width)];
+      Object.assign(found, { x0: Math.min(found.x0, x), y0: Math.min(found.y0, y), x1: Math.max(found.x1, x + 1), y1: Math.max(found.y1, y + 1) });
+    });
+    expect(turnBox(b, rotation, w, h)).toEqual(found);
+  });
+});
+
 describe('recognizeOriented', () => {
   // A 3×2 page with one black pixel top-left: where that pixel ends up tells the fake
   // engine which rotation it was handed.
@@ -59,10 +87,12 @@ describe('recognizeOriented', () => {
       recognize: async (png): Promise<RawOcr> => {
         const applied = await appliedRotation(png);
         calls.recognize.push(applied);
-        if (applied === needs) return { text: 'clear text', confidence: 91, lines: [[box(0, 0, 40, 10), box(50, 0, 90, 10)]] };
-        // still turned 90° clockwise: read top to bottom, as tesseract does
-        if (vertical && (applied + 270) % 360 === needs) return { text: 'clear text', confidence: 90, lines: [[box(0, 0, 10, 40), box(0, 50, 10, 90)]] };
-        return { text: 'x~ ;', confidence: 35, lines: [] };
+        const { width, height } = await sharp(png).metadata();
+        const size = [width!, height!];
+        if (applied === needs) return pass('clear text', 91, [[box(0, 0, 1, 1), box(1, 0, 2, 1)]], size);
+        // still turned 90° clockwise: read top to bottom down the right-hand column, as tesseract does
+        if (vertical && (applied + 270) % 360 === needs) return pass('clear text', 90, [[box(2, 0, 3, 1), box(2, 1, 3, 2)]], size);
+        return pass('x~ ;', 35, [], size);
       },
     };
     if (osd !== undefined) {
@@ -80,10 +110,14 @@ describe('recognizeOriented', () => {
     expect(calls).toEqual({ recognize: [0], detect: 0 });
   });
 
-  it('reports a page tesseract read sideways in one pass', async () => {
+  it('reports a page tesseract read sideways in one pass, with its boxes turned upright', async () => {
     const { ops, calls } = fakeEngine(270);
-    expect(await recognizeOriented(await page(), ops)).toMatchObject({ rotation: 270, confidence: 90 });
+    const r = await recognizeOriented(await page(), ops);
+    expect(r).toMatchObject({ rotation: 270, confidence: 90, imageWidth: 2, imageHeight: 3 });
     expect(calls.recognize).toEqual([0]);
+    // the words, read down the sideways page, now run left to right along its top line
+    expect(r.words.map((w) => w.box)).toEqual([box(0, 0, 1, 1), box(1, 0, 2, 1)]);
+    expect(r.lines).toEqual([[box(0, 0, 1, 1), box(1, 0, 2, 1)]]);
   });
 
   it.each([180, 90] as const)('reads a page needing %i° on the flipped second pass', async (needs) => {
@@ -114,7 +148,7 @@ describe('recognizeOriented', () => {
   });
 
   it('does not turn a blank page', async () => {
-    const ops: OrientationOps = { recognize: async () => ({ text: '', confidence: 0, lines: [] }) };
+    const ops: OrientationOps = { recognize: async () => pass('', 0, []) };
     expect(await recognizeOriented(await page(), ops)).toMatchObject({ text: '', rotation: 0 });
   });
 });

@@ -1,11 +1,15 @@
 import sharp from 'sharp';
-import type { OcrResult } from './types.ts';
+import type { OcrResult, OcrWord } from './types.ts';
 
 export type Rotation = OcrResult['rotation'];
 /** A word's box; `chars` (when known) lets one-letter words, tall in any orientation, be ignored. */
 export type Box = { x0: number; y0: number; x1: number; y1: number; chars?: number };
-/** Text, mean word confidence, and word boxes per line in reading order (image coordinates). */
-export type RawOcr = { text: string; confidence: number; lines: Box[][] };
+/**
+ * One recognition pass: text, mean word confidence, word boxes per line in reading order (for
+ * the reading direction), the words with their offsets in `text`, and the size of the image;
+ * all boxes in that image's pixels.
+ */
+export type RawOcr = { text: string; confidence: number; lines: Box[][]; words: OcrWord[]; imageWidth: number; imageHeight: number };
 /** OSD verdict: clockwise degrees that make the page upright, or null when OSD cannot tell. */
 export type OsdResult = { rotation: Rotation; confidence: number } | null;
 
@@ -37,6 +41,7 @@ export const DEFAULT_ORIENTATION_POLICY: OrientationPolicy = {
  * as-is, and the word boxes show it (see readingRotation). So: read upright; if that is
  * poor, read the page flipped 180°, which covers both upside-down and 90°-anticlockwise
  * pages; keep the better. Only when both passes read poorly is OSD asked, if available.
+ * The boxes of the reading returned are on the upright page (the input turned `rotation`).
  */
 export async function recognizeOriented(
   png: Buffer,
@@ -45,7 +50,9 @@ export async function recognizeOriented(
 ): Promise<RawOcr & { rotation: Rotation }> {
   const read = async (rotation: Rotation) => {
     const raw = await ops.recognize(rotation === 0 ? png : await rotatePng(png, rotation));
-    return { ...raw, rotation: addRotations(rotation, readingRotation(raw.lines)) };
+    // A page read as vertical text was not turned by the engine: its boxes are, here.
+    const reading = readingRotation(raw.lines);
+    return { ...turnOcr(raw, reading), rotation: addRotations(rotation, reading) };
   };
   const upright = await read(0);
   if (upright.confidence >= policy.trustConfidence || upright.text.trim() === '') return upright;
@@ -94,6 +101,33 @@ function singleWordRotation(lines: Box[][]): Rotation {
     else if (w > 1.5 * h) vote--;
   }
   return vote > 0 ? 270 : 0;
+}
+
+/** The pass's boxes and image size as they are on its image turned `rotation` clockwise. */
+export function turnOcr(raw: RawOcr, rotation: Rotation): RawOcr {
+  if (rotation === 0) return raw;
+  const { imageWidth: w, imageHeight: h } = raw;
+  const sideways = rotation !== 180;
+  return {
+    ...raw,
+    lines: raw.lines.map((line) => line.map((b) => turnBox(b, rotation, w, h))),
+    words: raw.words.map((word) => ({ ...word, box: turnBox(word.box, rotation, w, h) })),
+    imageWidth: sideways ? h : w,
+    imageHeight: sideways ? w : h,
+  };
+}
+
+/** A box on a `width`×`height` image, moved to where it lies once the image is turned `rotation` clockwise. */
+export function turnBox<B extends Omit<Box, 'chars'>>(b: B, rotation: Rotation, width: number, height: number): B {
+  if (rotation === 90) return { ...b, x0: height - b.y1, y0: b.x0, x1: height - b.y0, y1: b.x1 };
+  if (rotation === 180) return { ...b, x0: width - b.x1, y0: height - b.y1, x1: width - b.x0, y1: height - b.y0 };
+  if (rotation === 270) return { ...b, x0: b.y0, y0: width - b.x1, x1: b.y1, y1: width - b.x0 };
+  return b;
+}
+
+/** The engine-neutral result of a (possibly turned) reading. */
+export function toOcrResult(r: RawOcr & { rotation: Rotation }, engine: string): OcrResult {
+  return { text: r.text, confidence: r.confidence, rotation: r.rotation, engine, words: r.words, imageWidth: r.imageWidth, imageHeight: r.imageHeight };
 }
 
 function addRotations(a: Rotation, b: Rotation): Rotation {

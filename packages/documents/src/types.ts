@@ -29,6 +29,12 @@ export type RenderOptions = {
   maxPixels: number;
 };
 
+/** A word box in pixels; y grows downwards. */
+export type OcrBox = { x0: number; y0: number; x1: number; y1: number };
+
+/** One recognised word: `text.slice(start, end)` of its OcrResult, and where it stands on the upright page. */
+export type OcrWord = { start: number; end: number; box: OcrBox; confidence: number };
+
 export type OcrResult = {
   text: string;
   /** Mean word confidence, 0..100. */
@@ -36,10 +42,42 @@ export type OcrResult = {
   /** Clockwise degrees the page was turned to make it upright. */
   rotation: 0 | 90 | 180 | 270;
   engine: string;
+  /** In reading order; boxes are on the upright image (the input turned `rotation` clockwise). */
+  words: OcrWord[];
+  /** Size of that upright image (the input's, with width and height swapped for 90 and 270). */
+  imageWidth: number;
+  imageHeight: number;
 };
 
 export type OcrEngine = {
   name: string;
   recognize(png: Buffer): Promise<OcrResult>;
   close(): Promise<void>;
+};
+
+/**
+ * One AcroForm field as the PDF holds it (born-digital forms keep their values out of the text
+ * layer). Same shape as `AcroField` in @triage/fields.
+ */
+export type AcroField = {
+  name: string;
+  /** 1-based page of the field's first widget; null when the PDF does not say. */
+  page: number | null;
+  kind: 'text' | 'checkbox' | 'radio' | 'dropdown' | 'other';
+  /** Text / selected option; null when empty. For a checkbox, the export value when checked. */
+  value: string | null;
+  checked?: boolean;
+  options?: string[];
+};
+
+/** ExtractLimits fit as they are; the caps have defaults (2000 fields, 10 000 characters a value, 1 000 000 in all). */
+export type AcroFormLimits = {
+  timeoutMs: number;
+  maxMemoryMb: number;
+  /** Fields returned at most; the rest are left off. */
+  maxFields?: number;
+  /** Characters kept of each name, value and option. */
+  maxValueChars?: number;
+  /** Characters of names, values and options all fields may add up to; the list stops before it. */
+  maxTextChars?: number;
 };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { FIELD_NAMES } from '@triage/contracts';
 
 const team = z.object({ team: z.string().min(1), email: z.string().email() }).strict();
 
@@ -31,7 +32,15 @@ export const routingPolicySchema = z
       .strict()
       .default({ all: [], teams: {} }),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    // A typo here would silently route referrals that lack the field, or map a clinic to no team.
+    const fields = new Set<string>(FIELD_NAMES);
+    const required = [...p.requiredFields.all.map((f) => ['requiredFields', 'all', f]), ...Object.entries(p.requiredFields.teams).flatMap(([t, fs]) => fs.map((f) => ['requiredFields', 'teams', t, f]))];
+    for (const path of required) if (!fields.has(path.at(-1)!)) ctx.addIssue({ code: 'custom', path: path.slice(0, -1), message: `unknown field ${path.at(-1)}` });
+    for (const t of Object.keys(p.requiredFields.teams)) if (!p.teams[t]) ctx.addIssue({ code: 'custom', path: ['requiredFields', 'teams', t], message: 'not a team of this policy' });
+    for (const t of Object.keys(p.clinics.synonyms)) if (!p.teams[t]) ctx.addIssue({ code: 'custom', path: ['clinics', 'synonyms', t], message: 'not a team of this policy' });
+  });
 export type RoutingPolicy = z.infer<typeof routingPolicySchema>;
 export type Team = z.infer<typeof team>;
 

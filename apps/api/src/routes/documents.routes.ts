@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { idempotencyKey, intakeFields } from '@triage/contracts';
 import { binding, DecryptError, openText } from '@triage/crypto';
 import { joinPageTexts } from '@triage/contracts';
-import { getDocument, getPages, getReferralByDocument, latestClassification, listAttempts, type DocumentRow } from '@triage/db';
+import { getDocument, getPages, getReferralByDocument, latestClassification, latestFieldSet, listAttempts, type DocumentRow } from '@triage/db';
 import { ApiError } from '../errors.ts';
 import { audit, requirePrincipal, type ApiDeps } from '../server.ts';
 import { acceptDocument, type IntakeInput } from '../services/intake.service.ts';
@@ -35,10 +35,18 @@ export function documentRoutes(deps: ApiDeps) {
       const doc = await readableDocument(deps, req);
       // Audit first: if the audit write fails, nothing is disclosed.
       await audit(deps.db, req, 'document_read', {}, doc.id);
-      const [referral, classification] = await Promise.all([
+      const [referral, classification, fieldSet] = await Promise.all([
         getReferralByDocument(deps.db, doc.id),
         latestClassification(deps.db, doc.id),
+        latestFieldSet(deps.db, doc.id, deps.keyring),
       ]);
+      // Global gaps come from the fields stage; a team's own required fields from the decision's reasons.
+      const missing = [
+        ...new Set([
+          ...(fieldSet?.missing ?? []),
+          ...(referral?.reasons ?? []).filter((r) => r.startsWith('missing_information:')).map((r) => r.slice('missing_information:'.length)),
+        ]),
+      ];
       // Evidence and red flags are stored as offsets; their words come from the sealed page text.
       const text = referral ? await pageText(deps, req, doc.id) : null;
       return {
@@ -64,6 +72,7 @@ export function documentRoutes(deps: ApiDeps) {
               policyVersion: referral.policyVersion,
             }
           : null,
+        ...(fieldSet ? { fields: fieldSet.fields, missing, fieldsVersion: fieldSet.fieldsVersion, clinicsVersion: fieldSet.clinicsVersion } : {}),
         error: doc.status === 'failed' ? { reason: doc.failureReason, message: doc.failureMessage } : null,
       };
     });

@@ -23,7 +23,7 @@ import { parse } from './ops.routes.ts';
 
 const listQuery = z
   .object({
-    status: z.enum(['open', 'decided']).default('open'),
+    status: z.enum(['open', 'information_requested', 'decided']).default('open'),
     team: z.string().min(1).max(100).optional(),
     urgency: urgency.optional(),
     reason: z.string().regex(/^[a-z0-9_:-]{1,100}$/, 'reason is a reason code such as low_urgency_confidence or red_flag').optional(),
@@ -55,7 +55,7 @@ export function reviewRoutes(deps: ApiDeps) {
       const { id } = parse(idParams, req.params);
       const task = await getReviewTask(deps.db, id);
       if (!task) throw new ApiError(404, 'not_found', 'no such review task');
-      const [row] = await listReviewTasks(deps.db, { status: task.status === 'open' ? 'open' : 'decided', taskId: id }, sla(), 1);
+      const [row] = await listReviewTasks(deps.db, { status: task.status === 'open' || task.status === 'information_requested' ? task.status : 'decided', taskId: id }, sla(), 1);
       const doc = await getDocument(deps.db, task.documentId);
       if (!row || !doc) throw new ApiError(404, 'not_found', 'no such review task');
       // Audit first: if the audit write fails, nothing is disclosed.

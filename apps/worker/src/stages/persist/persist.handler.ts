@@ -7,6 +7,7 @@ import {
   getReferralByDocument,
   latestClassification,
   latestDecidedTask,
+  latestFieldSet,
   updateReferral,
   upsertReferral,
   type Db,
@@ -15,6 +16,8 @@ import {
   type Tx,
 } from '@triage/db';
 import type { Keyring } from '@triage/crypto';
+import { referralFields } from '@triage/contracts';
+import { conflictingFields, missingFields } from '@triage/fields';
 import { decideWithRedFlags, type RedFlagRules, type RoutingPolicy } from '@triage/routing';
 import { PermanentError } from '../../errors.ts';
 import type { HandlerResult, StageHandler } from '../../stage-handler.ts';
@@ -40,7 +43,11 @@ export function createPersistHandler(deps: PersistDeps): StageHandler<'persist'>
 }
 
 async function applyModel(deps: PersistDeps, doc: DocumentRow): Promise<HandlerResult<'persist'>> {
-  const [c, pages] = await Promise.all([latestClassification(deps.db, doc.id), getPages(deps.db, doc.id, deps.keyring)]);
+  const [c, pages, fieldSet] = await Promise.all([
+    latestClassification(deps.db, doc.id),
+    getPages(deps.db, doc.id, deps.keyring),
+    latestFieldSet(deps.db, doc.id, deps.keyring),
+  ]);
   if (!c) throw new Error('no classification found for document');
   const lowConfidencePages = pages
     .filter((p) => p.source === 'ocr' && (p.ocrConfidence ?? 0) < deps.ocrMinConfidence)
@@ -58,8 +65,9 @@ async function applyModel(deps: PersistDeps, doc: DocumentRow): Promise<HandlerR
     lowConfidencePages,
   );
   const team = deps.policy.teams[c.specialty] ?? null;
-  const decision = routed.decision === 'auto' && team ? 'auto' : 'review';
-  const reasons = [...routed.reasons, ...new Set(routed.redFlags.hits.map((h) => `red_flag:${h.ruleId}`))];
+  const gaps = informationGaps(deps.policy, fieldSet?.fields, team?.team ?? null);
+  const decision = routed.decision === 'auto' && team && gaps.reasons.length === 0 ? 'auto' : 'review';
+  const reasons = [...routed.reasons, ...new Set(routed.redFlags.hits.map((h) => `red_flag:${h.ruleId}`)), ...gaps.reasons];
   const policyVersion = deps.redFlags ? `${deps.policy.version}+${deps.redFlags.version}` : deps.policy.version;
   return {
     outcome: { type: decision, referralId: null },
@@ -87,7 +95,9 @@ async function applyModel(deps: PersistDeps, doc: DocumentRow): Promise<HandlerR
       if (decision === 'auto' && team) {
         await enqueueEmail(tx, { referralId: referral.id, documentId: doc.id, recipient: team.email, kind: ROUTED_EMAIL_KIND });
       } else {
-        await createReviewTask(tx, { documentId: doc.id, referralId: referral.id, reasons });
+        // Missing information waits on the referrer (SLA clock stopped), unless a person must look now anyway.
+        const waitOnReferrer = gaps.missing.length > 0 && routed.urgency !== 'emergent' && !reasons.includes('possible_emergent');
+        await createReviewTask(tx, { documentId: doc.id, referralId: referral.id, reasons, informationRequested: waitOnReferrer });
       }
       // Every decision is on the audit trail with the versions that made it (labels and ids only).
       await appendAudit(tx, {
@@ -150,6 +160,19 @@ async function applyReview(
       await audited(tx, { state: 'routed', urgency, specialty });
     },
   };
+}
+
+/**
+ * Required fields the referral lacks (globally and for the team it would go to) and fields it gave two values for:
+ * each one a review reason, since routing on a guess would send a referral nobody can act on.
+ */
+export function informationGaps(policy: RoutingPolicy, stored: unknown, team: string | null) {
+  const parsed = referralFields.safeParse(stored ?? {});
+  const fields = parsed.success ? parsed.data : {};
+  const required = [...policy.requiredFields.all, ...(team ? (policy.requiredFields.teams[team] ?? []) : [])];
+  const missing = missingFields(fields, required);
+  const conflicts = conflictingFields(fields);
+  return { missing, conflicts, reasons: [...missing.map((f) => `missing_information:${f}`), ...conflicts.map((f) => `conflicting:${f}`)] };
 }
 
 /** A replay never overrides a person's decision with the model's. */
