@@ -25,6 +25,10 @@ export const accessPolicy: Record<string, RouteAccess> = {
   'GET /v1/review/events': ['reviewer', 'admin'],
   'GET /v1/review/stats': ['reviewer', 'admin'],
   'GET /v1/documents/:id/pages/:pageNo/image': ['reviewer', 'admin'],
+  'POST /v1/review/tasks/:id/fields': ['reviewer', 'admin'],
+  'POST /v1/review/tasks/:id/request-information': ['reviewer', 'admin'],
+  'POST /v1/review/tasks/:id/information-received': ['reviewer', 'admin'],
+  'GET /v1/documents/:id/information-request.pdf': ['reviewer', 'admin'],
   // Signing in is how a browser gets credentials; the session itself is any role's.
   'POST /v1/session': 'public',
   'GET /v1/session': ['intake', 'reviewer', 'admin', 'auditor'],

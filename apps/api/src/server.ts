@@ -1,19 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
-import { findPrincipal, findSession, recordAudit, type Db, type Listen, type Principal, type SessionInfo } from '@triage/db';
-import type { StageQueues } from '@triage/queue';
-import type { RedFlagRules, RoutingPolicy } from '@triage/routing';
-import type { Keyring } from '@triage/crypto';
-import type { SealedBlobStore } from '@triage/storage';
+import { findPrincipal, findSession, type Db, type Principal, type SessionInfo } from '@triage/db';
 import { accessPolicy, routeKey } from './access-policy.ts';
 import { ApiError, sendError } from './errors.ts';
 import { documentRoutes } from './routes/documents.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { reviewRoutes } from './routes/review.routes.ts';
+import { fieldRoutes } from './routes/fields.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
 import { pageRoutes } from './routes/pages.routes.ts';
 import { reviewUiRoutes } from './routes/review-ui.routes.ts';
@@ -21,39 +15,11 @@ import { reviewEventRoutes } from './routes/review-events.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { readSessionCookie, STATE_CHANGING } from './session-cookie.ts';
 
-export type ApiDeps = {
-  db: Db;
-  redis: Redis;
-  queues: StageQueues;
-  blobs: SealedBlobStore;
-  /** Opens and seals page text, external ids and review notes (originals go through `blobs`). */
-  keyring: Keyring;
-  policy: RoutingPolicy;
-  log: Logger;
-  registry: Registry;
-  maxUploadBytes: number;
-  reviewLeaseMs: number;
-  /** Serve HTTPS directly; otherwise run behind a TLS-terminating proxy. */
-  https?: { cert: Buffer; key: Buffer } | undefined;
-  /** Behind a TLS-terminating proxy: cookies are still marked Secure. */
-  behindTlsProxy?: boolean;
-  /** Browser session lifetime (SESSION_TTL_MS). */
-  sessionTtlMs?: number;
-  /** Review service-level targets per urgency, in ms. */
-  reviewSla?: ReviewSla;
-  /** Red-flag rules, for the labels the case screen shows. */
-  redFlags?: RedFlagRules | null;
-  /** Postgres LISTEN, for live queue events from any process. */
-  listen?: Listen;
-  /** The built review UI (default: apps/review-ui/dist). */
-  reviewUiDir?: string;
-  /** Limits for rendering page images (same isolation as OCR rendering). */
-  render?: { timeoutMs: number; maxMemoryMb: number; maxPixels: number };
-};
+import type { ApiDeps } from './api-deps.ts';
+import { audit } from './request-helpers.ts';
 
-export type ReviewSla = { emergent: number; urgent: number; routine: number };
-export const DEFAULT_REVIEW_SLA: ReviewSla = { emergent: 3_600_000, urgent: 86_400_000, routine: 5 * 86_400_000 };
-export const DEFAULT_SESSION_TTL_MS = 8 * 3_600_000;
+export { DEFAULT_REVIEW_SLA, DEFAULT_SESSION_TTL_MS, type ApiDeps, type ReviewSla } from './api-deps.ts';
+export { audit, requirePrincipal, secureCookies } from './request-helpers.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -144,6 +110,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(reviewUiRoutes(deps));
   await app.register(documentRoutes(deps));
   await app.register(reviewRoutes(deps));
+  await app.register(fieldRoutes(deps));
   await app.register(reviewEventRoutes(deps));
   await app.register(opsRoutes(deps));
   await app.ready();
@@ -173,22 +140,3 @@ function csrfMatches(sent: string | string[] | undefined, expected: string): boo
   return timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
 }
 
-export function secureCookies(deps: ApiDeps): boolean {
-  return Boolean(deps.https) || deps.behindTlsProxy === true;
-}
-
-export async function audit(db: Db, req: FastifyRequest, action: string, detail: Record<string, unknown> = {}, documentId?: string) {
-  await recordAudit(db, {
-    actor: req.principal ? `token:${req.principal.tokenId}` : 'anonymous',
-    action,
-    documentId: documentId ?? null,
-    ip: req.ip,
-    detail: { route: req.routeOptions.url ?? null, method: req.method, ...detail },
-    allowed: action !== 'request_refused',
-  });
-}
-
-export function requirePrincipal(req: FastifyRequest): Principal {
-  if (!req.principal) throw new ApiError(401, 'unauthorized', 'authentication required');
-  return req.principal;
-}

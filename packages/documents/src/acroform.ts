@@ -1,6 +1,5 @@
 import {
   createPDFAcroField,
-  EncryptedPDFError,
   ParseSpeeds,
   PDFAcroCheckBox,
   PDFAcroComboBox,
@@ -42,7 +41,7 @@ export async function readAcroFormInProcess(bytes: Uint8Array, limits: AcroFormL
   const maxValueChars = limits.maxValueChars ?? ACROFORM_DEFAULTS.maxValueChars;
   const maxTextChars = limits.maxTextChars ?? ACROFORM_DEFAULTS.maxTextChars;
   await assertNoFlateBomb(bytes);
-  const doc = await load(bytes);
+  const doc = await quietly(() => load(bytes));
   const form = acroFormOf(doc);
   if (!form) return [];
   const pageOf = widgetPages(doc);
@@ -61,15 +60,18 @@ export async function readAcroFormInProcess(bytes: Uint8Array, limits: AcroFormL
 }
 
 async function load(bytes: Uint8Array): Promise<PDFDocument> {
+  let doc: PDFDocument;
   try {
     // Fastest: no yielding between objects; the isolate's deadline bounds the parse instead.
-    const doc = await PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest, throwOnInvalidObject: false });
-    if (!((doc.catalog as unknown) instanceof PDFDict)) throw new DocumentError('unreadable', 'PDF has no catalogue');
-    return doc;
+    // Encryption is checked below: pdf-lib's ES5 error classes defeat instanceof.
+    doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, parseSpeed: ParseSpeeds.Fastest, throwOnInvalidObject: false });
   } catch (err) {
-    if (err instanceof EncryptedPDFError) throw new DocumentError('encrypted', 'PDF is encrypted; its form cannot be read');
     throw pdfFailure(err);
   }
+  // pdf-lib cannot decrypt, so even an owner-password-only PDF (which extraction reads) ends here.
+  if (doc.isEncrypted) throw new DocumentError('encrypted', 'PDF is encrypted; its form cannot be read');
+  if (!((doc.catalog as unknown) instanceof PDFDict)) throw new DocumentError('unreadable', 'PDF has no catalogue');
+  return doc;
 }
 
 function acroFormOf(doc: PDFDocument): PDFArray | undefined {
@@ -182,6 +184,18 @@ function clean(s: string | undefined, max: number): string | null {
   if (s === undefined) return null;
   const text = s.replace(/\r\n?/g, '\n').replace(CONTROL, '').trim().slice(0, max).replace(LONE_SURROGATE, '\ufffd');
   return text === '' ? null : text;
+}
+
+/** pdf-lib narrates its repairs with console.warn / console.log: from this thread, unstructured lines in the service's stdout. */
+async function quietly<T>(f: () => Promise<T>): Promise<T> {
+  const { log, warn } = console;
+  console.log = console.warn = () => undefined;
+  try {
+    return await f();
+  } finally {
+    console.log = log;
+    console.warn = warn;
+  }
 }
 
 function safely<T>(f: () => T): T | undefined {

@@ -88,7 +88,7 @@ describe('recognizeOriented', () => {
         const applied = await appliedRotation(png);
         calls.recognize.push(applied);
         const { width, height } = await sharp(png).metadata();
-        const size = [width!, height!];
+        const size: [number, number] = [width!, height!];
         if (applied === needs) return pass('clear text', 91, [[box(0, 0, 1, 1), box(1, 0, 2, 1)]], size);
         // still turned 90° clockwise: read top to bottom down the right-hand column, as tesseract does
         if (vertical && (applied + 270) % 360 === needs) return pass('clear text', 90, [[box(2, 0, 3, 1), box(2, 1, 3, 2)]], size);

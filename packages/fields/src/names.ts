@@ -19,7 +19,11 @@ function tokens(s: string, from: number): Tok[] {
   const out: Tok[] = [];
   const re = /[^\s,;:()/|]+|[,;:()/|]/g;
   re.lastIndex = from;
-  for (let m = re.exec(s); m; m = re.exec(s)) out.push({ t: m[0], start: m.index, end: m.index + m[0].length });
+  for (let m = re.exec(s); m; m = re.exec(s)) {
+    // A full stop after a word ends the sentence; after an initial it is part of it.
+    const t = /^[A-Za-z][a-z]+\.$/.test(m[0]) && !CREDENTIAL.test(m[0]) ? m[0].slice(0, -1) : m[0];
+    out.push({ t, start: m.index, end: m.index + t.length });
+  }
   return out;
 }
 
@@ -48,7 +52,7 @@ export function readPersonName(s: string, opts: { lastFirst?: boolean; lowercase
       }
       break;
     }
-    if (CREDENTIAL.test(tok.t) && cur.length) break;
+    if (CREDENTIAL.test(tok.t) && (cur.length || parts.length > 1)) break;
     if (PARTICLE.test(tok.t) && cur.length) {
       cur.push(tok);
       continue;
@@ -56,6 +60,7 @@ export function readPersonName(s: string, opts: { lastFirst?: boolean; lowercase
     if (!isNameToken(tok.t, !!opts.lowercase) || cur.length >= 5) break;
     cur.push(tok);
   }
+  if (parts.length > 1 && !parts[parts.length - 1]!.length) parts.pop();
   for (const p of parts) while (p.length && PARTICLE.test(p[p.length - 1]!.t)) p.pop();
   const [first, second] = parts;
   if (!first?.length) return null;

@@ -5,7 +5,8 @@ import { binding, DecryptError, openText } from '@triage/crypto';
 import { joinPageTexts } from '@triage/contracts';
 import { getDocument, getPages, getReferralByDocument, latestClassification, latestFieldSet, listAttempts, type DocumentRow } from '@triage/db';
 import { ApiError } from '../errors.ts';
-import { audit, requirePrincipal, type ApiDeps } from '../server.ts';
+import { type ApiDeps } from '../api-deps.ts';
+import { audit, requirePrincipal } from '../request-helpers.ts';
 import { acceptDocument, type IntakeInput } from '../services/intake.service.ts';
 import { parse } from './ops.routes.ts';
 

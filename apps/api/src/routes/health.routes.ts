@@ -4,7 +4,7 @@ import { Gauge } from 'prom-client';
 import { DOCUMENT_STATUSES, STAGES } from '@triage/contracts';
 import { countOpenReviewTasks, rowsOf } from '@triage/db';
 import { sendCanary } from '@triage/queue';
-import type { ApiDeps } from '../server.ts';
+import { type ApiDeps } from '../api-deps.ts';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), ms).unref())]);

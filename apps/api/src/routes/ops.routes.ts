@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { stageName } from '@triage/contracts';
 import { listUnknownEmails, verifyAuditChain } from '@triage/db';
 import { ApiError } from '../errors.ts';
-import { audit, type ApiDeps } from '../server.ts';
+import { type ApiDeps } from '../api-deps.ts';
+import { audit } from '../request-helpers.ts';
 import { DocumentPurgedError, listFailures, replayDocument } from '../services/ops.service.ts';
 
 const failuresQuery = z

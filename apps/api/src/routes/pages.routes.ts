@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { renderPage } from '@triage/documents';
 import { getDocument, getPages } from '@triage/db';
 import { ApiError } from '../errors.ts';
-import { audit, type ApiDeps } from '../server.ts';
+import { type ApiDeps } from '../api-deps.ts';
+import { audit } from '../request-helpers.ts';
 import { parse } from './ops.routes.ts';
 
 const params = z.object({ id: z.string().uuid('id must be a uuid'), pageNo: z.coerce.number().int().min(1).max(10_000) });

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { ApiError } from '../errors.ts';
-import { requirePrincipal, type ApiDeps } from '../server.ts';
+import { type ApiDeps } from '../api-deps.ts';
+import { requirePrincipal } from '../request-helpers.ts';
 import { createReviewEventHub, sseFrame } from '../services/review-events.service.ts';
 
 const PING_MS = 15_000;

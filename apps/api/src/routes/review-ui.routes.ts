@@ -3,7 +3,7 @@ import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ApiError } from '../errors.ts';
-import type { ApiDeps } from '../server.ts';
+import { type ApiDeps } from '../api-deps.ts';
 
 export const DEFAULT_REVIEW_UI_DIR = fileURLToPath(new URL('../../../review-ui/dist', import.meta.url));
 

@@ -16,7 +16,8 @@ import {
   startNewRun,
 } from '@triage/db';
 import { ApiError } from '../errors.ts';
-import { audit, DEFAULT_REVIEW_SLA, requirePrincipal, type ApiDeps } from '../server.ts';
+import { DEFAULT_REVIEW_SLA, type ApiDeps } from '../api-deps.ts';
+import { audit, requirePrincipal } from '../request-helpers.ts';
 import { caseView, taskSummary } from '../services/review-queue.service.ts';
 import { computeReviewStats, createReviewMetrics } from '../services/review-stats.service.ts';
 import { parse } from './ops.routes.ts';

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createSession, endSession, findPrincipal, type SessionInfo } from '@triage/db';
 import { ApiError } from '../errors.ts';
-import { audit, DEFAULT_SESSION_TTL_MS, requirePrincipal, secureCookies, type ApiDeps } from '../server.ts';
+import { DEFAULT_SESSION_TTL_MS, type ApiDeps } from '../api-deps.ts';
+import { audit, requirePrincipal, secureCookies } from '../request-helpers.ts';
 import { clearedSessionCookie, sessionCookie } from '../session-cookie.ts';
 import { parse } from './ops.routes.ts';
 

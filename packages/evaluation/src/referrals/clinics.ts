@@ -62,7 +62,8 @@ const KTAS_TEAMS: ReadonlyArray<readonly [RegExp, string]> = [
   [/anxiety|depress|suicid|psych|insomnia/, 'Psychiatry / Psychology'],
 ];
 
+/** The complaint decides; the ED diagnosis only when the complaint says nothing specific. */
 export function ktasTeam(complaint: string, diagnosis = ''): string {
-  const text = `${complaint} ${diagnosis}`.toLowerCase();
-  return KTAS_TEAMS.find(([re]) => re.test(text))?.[1] ?? 'General Medicine';
+  const match = (text: string) => KTAS_TEAMS.find(([re]) => re.test(text.toLowerCase()))?.[1];
+  return match(complaint) ?? match(diagnosis) ?? 'General Medicine';
 }

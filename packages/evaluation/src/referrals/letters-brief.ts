@@ -75,7 +75,7 @@ export function faxCover(w: FieldWriter): string[] {
     d.pick(['FAX', 'FACSIMILE TRANSMISSION', 'Fax Cover Sheet']),
     '',
     opt('Date: ', w.referralDate()),
-    `To: ${to ?? d.pick(['Referral Coordinator', 'New Patient Referrals', 'Outpatient Bookings'])}`,
+    `To: ${to?.replace(/^Referral to: /, '') ?? d.pick(['Referral Coordinator', 'New Patient Referrals', 'Outpatient Bookings'])}`,
     // The receiving clinic's fax: on the cover, and not the referrer's.
     `Fax: ${formatPhone(d, makePhone(d, c.locale))}`,
     '',

@@ -90,7 +90,7 @@ export function nhsLetter(w: FieldWriter): string[] {
 export function usLetter(w: FieldWriter): string[] {
   const { d } = w;
   const head = letterhead(w);
-  const { to } = addressee(w);
+  const { to, dear } = addressee(w);
   const mbi = w.medicare();
   const medicaid = mbi ? null : w.medicaid();
   const insurance = inline(
@@ -116,7 +116,7 @@ export function usLetter(w: FieldWriter): string[] {
       opt('Medicare MBI: ', mbi),
       opt('Medicaid #: ', medicaid),
       '',
-      'Dear Colleague,',
+      dear,
       '',
       lines(
         w.reason() ? `I am referring my patient, a ${ageWords(w)}, for evaluation of ${w.reason()}` : `I am referring my patient, a ${ageWords(w)}, for your evaluation.`,

@@ -48,12 +48,17 @@ const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const syllable = (d: Draw) => `${d.pick(ONSETS)}${d.pick(VOWELS)}${d.pick(CODAS)}`;
 
 export function givenName(d: Draw, sex: Sex): string {
-  const stem = d.chance(0.6) ? syllable(d) : `${syllable(d)}${d.pick(ONSETS)}`;
-  return cap(`${stem}${d.pick(sex === 'female' ? FEMALE_ENDS : MALE_ENDS)}`);
+  const end = d.pick(sex === 'female' ? FEMALE_ENDS : MALE_ENDS);
+  const join = /^[aeiou]/.test(end) && d.chance(0.4) ? d.pick(ONSETS.slice(0, 22)) : '';
+  return cap(`${syllable(d)}${join}${end}`);
 }
 
 export function familyName(d: Draw): string {
-  const one = () => cap(`${syllable(d)}${d.chance(0.5) ? d.pick(ONSETS) : ''}${d.pick(FAMILY_ENDS)}`);
+  const one = () => {
+    const end = d.pick(FAMILY_ENDS);
+    // A joining consonant only before a vowel, so names stay pronounceable.
+    return cap(`${syllable(d)}${/^[aeiou]/.test(end) && d.chance(0.6) ? d.pick(ONSETS.slice(0, 22)) : ''}${end}`);
+  };
   return d.chance(0.06) ? `${one()}-${one()}` : one();
 }
 

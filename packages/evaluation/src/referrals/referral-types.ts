@@ -1,6 +1,7 @@
 // What the generator makes: a referral's pages and, beside them, what a perfect reader would take from them.
 import type { FieldName, FieldValue } from '@triage/contracts';
 import type { Urgency } from '@triage/classifier';
+import type { AcroFormFieldSpec } from '@triage/documents';
 import type { ClinicalItem } from './clinical-source.ts';
 import type { Locale, Patient, Referrer } from './people.ts';
 
@@ -46,17 +47,14 @@ export type ReferralCase = {
 /** One filled AcroForm: the template (the shared real form, or one made in code) and the values put in its fields. */
 export type AcroFormFill =
   | { template: 'tsai'; values: Record<string, string | boolean> }
-  | { template: 'generated'; spec: GeneratedAcroSpec };
-
-export type GeneratedAcroField = { name: string; label: string; kind: 'text' | 'checkbox'; value?: string; checked?: boolean };
-export type GeneratedAcroSpec = { title: string; lines: string[]; fields: GeneratedAcroField[] };
+  | { template: 'generated'; fields: AcroFormFieldSpec[] };
 
 export type GeneratedReferral = {
   id: string;
   layout: Layout;
   family: LayoutFamily;
   locale: Locale;
-  /** Page texts (letters and typed forms); an AcroForm's printed text is its template's. */
+  /** Page texts of letters and typed forms; an AcroForm's printed text is its template's (none here). */
   pages: string[];
   acroform?: AcroFormFill;
   truth: TruthValues;

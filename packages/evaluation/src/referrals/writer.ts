@@ -18,7 +18,9 @@ export function createWriter(d: Draw, c: ReferralCase) {
   const date2: DateStyle = d.chance(0.3) ? d.pick(dateStyles(c.locale)) : date;
   const put = <K extends FieldName>(k: K, value: FieldValue<K>, text: string): string => {
     (truth as Record<string, unknown>)[k] = value;
-    (written[k] ??= []).push(text);
+    const list: string[] = written[k as FieldName] ?? [];
+    list.push(text);
+    written[k as FieldName] = list;
     return text;
   };
   const ok = (k: FieldName) => !c.omit.has(k);
@@ -109,6 +111,8 @@ export function createWriter(d: Draw, c: ReferralCase) {
       const text = how === 'sentence' ? prioritySentence(d, c.statedPriority) : priorityLabel(d, c.statedPriority);
       return put('statedPriority', c.statedPriority, text);
     },
+    /** Records the stated priority as some other mark says it (an AcroForm check box). */
+    priorityAs: (text: string) => (c.statedPriority ? put('statedPriority', c.statedPriority, text) : null),
     priorityTicks: () => {
       const text = priorityTicks(d, c.statedPriority ?? null);
       if (c.statedPriority) put('statedPriority', c.statedPriority, text);

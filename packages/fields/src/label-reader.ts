@@ -1,0 +1,76 @@
+// Values written after their labels, on the same line or running on to the next lines.
+import { candidate, type Sink } from './candidate.ts';
+import { evidence, ocrFactor, type Doc, type Line } from './doc.ts';
+import type { Section, Slot } from './labels.ts';
+import type { Segment } from './label-scan.ts';
+import { readPersonName } from './names.ts';
+import type { LineInfo } from './sections.ts';
+import { readSlot } from './slot-read.ts';
+
+/** A label with nothing after it on its line: its value, if any, is below it (see layout-reader.ts). */
+export type OpenLabel = { line: number; seg: Segment; section: Section };
+
+const MULTILINE: Partial<Record<Slot, number>> = { reason: 6, diagnosis: 8, address: 3, patientAddress: 3 };
+const ADDRESSY = /\d|\b(?:[A-Z]{2}\s+\d{5}|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|street|st|road|rd|avenue|ave|lane|ln|drive|dr|court|ct|close|way|apt|suite|unit|flat|blvd|boulevard|place|pl|crescent|terrace)\b/i;
+
+/** How far a value runs on: following lines with no label, no heading and no blank line between. */
+function continuation(doc: Doc, infos: LineInfo[], i: number, slot: Slot): number {
+  const max = MULTILINE[slot];
+  if (!max) return i;
+  let last = i;
+  for (let j = i + 1; j < doc.lines.length && j - i <= max; j++) {
+    const l = doc.lines[j]!;
+    const info = infos[j]!;
+    if (l.page !== doc.lines[i]!.page || l.blankBefore || info.heading || info.segs.some((s) => s.labelStart <= 3)) break;
+    if (/\[[\sxX]?\]|[☐☒☑]/.test(l.text) || /^\s*(?:dear|yours|sincerely|kind regards)\b/i.test(l.text)) break;
+    if ((slot === 'address' || slot === 'patientAddress') && !ADDRESSY.test(l.text)) break;
+    last = j;
+  }
+  return last;
+}
+
+type NamePart = { page: number; section: Section; start: number; end: number; value: string; q: number; line: number };
+
+export function readLabels(doc: Doc, infos: LineInfo[], sink: Sink): OpenLabel[] {
+  const open: OpenLabel[] = [];
+  const parts: Record<'firstName' | 'lastName', NamePart[]> = { firstName: [], lastName: [] };
+  infos.forEach((info, i) => {
+    const line: Line = doc.lines[i]!;
+    let section = info.section;
+    info.segs.forEach((seg, k) => {
+      const slot = seg.entry.slot;
+      const lastOnLine = k === info.segs.length - 1;
+      let end = line.start + seg.valueEnd;
+      if (seg.valueEnd <= seg.valueStart) {
+        const j = lastOnLine ? continuation(doc, infos, i, slot) : i;
+        if (j > i) end = doc.lines[j]!.end;
+        else if (slot !== 'ignore') open.push({ line: i, seg, section });
+      } else if (lastOnLine) end = doc.lines[continuation(doc, infos, i, slot)]!.end;
+      const start = line.start + seg.valueStart;
+      if (end > start) {
+        const ctx = { doc, page: line.page, start, end, base: 1, source: 'text' as const, section, zone: info.zone, ...(seg.hint !== undefined && { hint: seg.hint }) };
+        if (slot === 'firstName' || slot === 'lastName') {
+          const raw = doc.pages[line.page]!.text.slice(start, end);
+          const n = readPersonName(raw.split(/\t|\s{3,}/)[0]!, { lowercase: true });
+          if (n) parts[slot].push({ page: line.page, section, start: start + n.start, end: start + n.end, value: n.value, q: n.quality, line: i });
+        } else readSlot(slot, ctx, sink);
+      }
+      if (seg.entry.implies && slot !== 'ignore') section = seg.entry.implies;
+    });
+  });
+  composeNames(doc, parts, sink);
+  return open;
+}
+
+/** "Last name: Smith  First name: John" → John Smith, when both sit close together in one section. */
+function composeNames(doc: Doc, parts: Record<'firstName' | 'lastName', NamePart[]>, sink: Sink): void {
+  for (const last of parts.lastName) {
+    const first = parts.firstName.find((f) => f.page === last.page && f.section === last.section && Math.abs(f.line - last.line) <= 3);
+    const evs = [first, last].flatMap((p) => (p ? [evidence(doc, p.page, p.start, p.end)] : []));
+    const value = first ? `${first.value} ${last.value}` : last.value;
+    const q = first ? 0.96 * Math.min(1, (first.q + last.q) / 1.1) : 0.35;
+    const field = last.section === 'referrer' ? 'referrerName' : 'patientName';
+    if (last.section === 'target' || last.section === 'insurance' || last.section === 'other') continue;
+    sink(candidate(field, value, q * ocrFactor(doc, last.page, last.start, last.end), evs));
+  }
+}

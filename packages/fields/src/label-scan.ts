@@ -1,0 +1,91 @@
+import { ocrDigits } from './checks.ts';
+import { LABELS, type LabelEntry } from './labels.ts';
+
+/** A label found on a line and the value after it (offsets into the line's text; the value may be empty). */
+export type Segment = {
+  entry: LabelEntry;
+  labelStart: number;
+  labelEnd: number;
+  valueStart: number;
+  valueEnd: number;
+  sep: 'colon' | 'gap' | 'space' | 'eol';
+  /** A parenthesis after the label, e.g. "(Last, First)" or "(dd/mm/yyyy)". */
+  hint?: string;
+};
+
+/** Case, spacing and OCR look-alikes folded away: "D.O.B", "D0B" and "dob" are one label. */
+export const fold = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/rn/g, 'm')
+    .replace(/[i1|!]/g, 'l')
+    .replace(/0/g, 'o')
+    .replace(/5/g, 's')
+    .replace(/[^a-z]/g, '');
+
+const CHAR: Record<string, string> = {
+  o: '[o0]', i: '[il1|!]', l: '[li1|]', s: '[s5]', m: '(?:m|rn)', ' ': '\\s{0,3}', '.': '\\.?\\s*', '/': '\\s*[/\\\\|]?\\s*',
+  '-': '[\\s-]?', '#': '\\s*#', ',': '\\s*,?\\s*', '(': '\\s*\\(?\\s*', ')': '\\s*\\)?', '&': '\\s*(?:&|and)\\s*', "'": "['’]?",
+};
+const phraseRe = (p: string) => [...p].map((c) => CHAR[c] ?? c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('');
+
+const BY_FOLD = new Map<string, LabelEntry>();
+for (const e of LABELS) if (!BY_FOLD.has(fold(e.phrase))) BY_FOLD.set(fold(e.phrase), e);
+const SORTED = [...LABELS].sort((a, b) => b.phrase.length - a.phrase.length);
+const LABEL_RE = new RegExp(`(?<![A-Za-z0-9])(?:${SORTED.map((e) => phraseRe(e.phrase)).join('|')})(?![A-Za-z])`, 'gi');
+
+const SEG_START = /(?:^[\s•*·>\-–]*(?:\d{1,2}[.)]\s*)?|\t\s*|\s{2,}|[|;,(\]]\s*|[:.]\s+)$/;
+const TYPED: Record<NonNullable<LabelEntry['typed']>, RegExp> = {
+  date: /^\(?\s*(?:\d{1,4}\s?[/.-]\s?\d|\d{1,2}(?:st|nd|rd|th)?[\s-]+[a-z]{3}|[a-z]{3,9}\.?\s+\d{1,2}\b|\d{8}\b)/i,
+  phone: /^\(?\+?\s?\d[\d\s().-]{5,}\d/,
+  id: /^[#:]?\s*(?=[A-Z0-9 -]{0,6}\d)[A-Z0-9][A-Z0-9-]*(?: ?[A-Z0-9-]+){0,3}/i,
+};
+
+function separator(rest: string): { sep: Segment['sep']; len: number } {
+  const colon = /^\s*(?:[:：;=]|#(?=\s*[A-Za-z0-9])|[-–—](?=\s))\s*/.exec(rest);
+  if (colon) return { sep: 'colon', len: colon[0].length };
+  if (/^\s*$/.test(rest)) return { sep: 'eol', len: rest.length };
+  const gap = /^(?:\t|\s{2,})\s*/.exec(rest);
+  if (gap) return { sep: 'gap', len: gap[0].length };
+  const sp = /^\s*/.exec(rest)!;
+  return { sep: 'space', len: sp[0].length };
+}
+
+/** Labels on one line, each with the span of its value (up to the next label). */
+export function scanLine(text: string, ocr: boolean): Segment[] {
+  const hits: Omit<Segment, 'valueEnd'>[] = [];
+  LABEL_RE.lastIndex = 0;
+  for (let m = LABEL_RE.exec(text); m; m = LABEL_RE.exec(text)) {
+    const entry = BY_FOLD.get(fold(m[0]));
+    if (!entry) continue;
+    const labelStart = m.index;
+    let labelEnd = labelStart + m[0].replace(/\s+$/, '').length;
+    let hint: string | undefined;
+    const paren = /^\s*\(([^()\n]{1,30})\)/.exec(text.slice(labelEnd));
+    if (paren) {
+      hint = paren[1];
+      labelEnd += paren[0].length;
+    }
+    const { sep, len } = separator(text.slice(labelEnd));
+    const valueStart = labelEnd + len;
+    const atStart = SEG_START.test(text.slice(0, labelStart));
+    const atLineStart = /^[\s•*·>\-–]*(?:\d{1,2}[.)]\s*)?$/.test(text.slice(0, labelStart));
+    const ahead = text.slice(valueStart, valueStart + 40);
+    const typedOk = !!entry.typed && TYPED[entry.typed].test(ocr ? ocrDigits(ahead) : ahead);
+    let ok: boolean;
+    if (entry.weak) ok = atStart && (sep === 'colon' || ((sep === 'gap' || sep === 'eol') && atLineStart) || (sep === 'space' && typedOk && atStart));
+    else if (sep === 'colon') ok = true;
+    else if (sep === 'gap' || sep === 'eol') ok = atStart || typedOk;
+    else ok = typedOk || (ocr && atLineStart && entry.phrase.includes(' '));
+    if (!ok) continue;
+    hits.push({ entry, labelStart, labelEnd, valueStart, sep, ...(hint !== undefined && { hint }) });
+    LABEL_RE.lastIndex = Math.max(LABEL_RE.lastIndex, labelEnd);
+  }
+  return hits.map((h, i) => {
+    const next = hits[i + 1];
+    let valueEnd = next ? next.labelStart : text.length;
+    const valueStart = Math.min(h.valueStart, valueEnd);
+    while (valueEnd > valueStart && /[\s,;|_]/.test(text[valueEnd - 1]!)) valueEnd--;
+    return { ...h, valueStart, valueEnd };
+  });
+}
