@@ -135,6 +135,8 @@ describe('PHI canary sweep', () => {
     ] as const) {
       const task = tasks.find((t) => t.documentId === docId)!;
       expect((await post(`/v1/review/tasks/${task.id}/claim`, reviewer, {})).status).toBe(200);
+      // A correction of a field is PHI too: sealed with the reading, audited by field name only.
+      if (docId === letterId) expect((await post(`/v1/review/tasks/${task.id}/fields`, reviewer, { field: 'patientName', value: NAME })).status).toBe(200);
       expect((await post(`/v1/review/tasks/${task.id}/decision`, reviewer, decision)).status).toBe(202);
     }
     const routed = await settled(letterId, ['routed']);
@@ -155,7 +157,11 @@ describe('PHI canary sweep', () => {
     const scanText = (await getPages(sys.rt.dbh.db, scanId, sys.rt.keyring)).map((p) => p.text).join('\n');
     expect(hits('scan text', scanText).length).toBeGreaterThan(0);
     expect(routed.body.externalId).toBe('MRN 88412963');
-    expect(hits('api', routed.text)).toEqual(['api: 88412963']);
+    // The fields read from the letter are behind the API, with the reviewer's correction.
+    expect(routed.body.fields.patientName).toMatchObject({ value: NAME, source: 'reviewer' });
+    expect(routed.body.fields.birthDate?.value).toBe('1961-03-17');
+    expect(routed.body.fields.mrn?.value).toBe('88412963');
+    expect(hits('api', routed.text)).toEqual(['api: Quorvina', 'api: Zelbrecht', 'api: 1961-03-17', 'api: 88412963']);
 
     // 2. …and nowhere else.
     const leaks: string[] = [];

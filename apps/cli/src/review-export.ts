@@ -3,9 +3,18 @@ import { once } from 'node:events';
 import { trainingRecordSchema } from '@triage/classifier';
 import { joinPageTexts, reviewDecision } from '@triage/contracts';
 import type { Keyring } from '@triage/crypto';
-import { getPages, listLabelledDecisions, type Executor } from '@triage/db';
+import { getPages, latestFieldSet, listLabelledDecisions, type Executor } from '@triage/db';
 
 export type ExportResult = { written: number; skipped: number };
+
+/** The values a reviewer set or corrected (source `reviewer`), by field name. */
+function reviewerFields(fields: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, f] of Object.entries((fields ?? {}) as Record<string, { value?: unknown; source?: string }>)) {
+    if (f?.source === 'reviewer') out[name] = f.value;
+  }
+  return out;
+}
 
 /**
  * Reviewer decisions as training records (packages/classifier dataset shape). Confirmations keep the labels
@@ -29,7 +38,14 @@ export async function exportReviewDecisions(db: Executor, keyring: Keyring, out:
       const urgency = d.data.action === 'correct' ? d.data.urgency : (row.predictedUrgency ?? row.referralUrgency);
       const specialty = d.data.action === 'correct' ? d.data.specialty : (row.predictedSpecialty ?? row.referralSpecialty);
       const text = joinPageTexts((await getPages(db, row.documentId, keyring)).map((p) => p.text));
-      const record = trainingRecordSchema.safeParse({ text, urgency, specialties: [specialty], source: `review:${row.taskId}` });
+      const fieldCorrections = reviewerFields((await latestFieldSet(db, row.documentId, keyring))?.fields);
+      const record = trainingRecordSchema.safeParse({
+        text,
+        urgency,
+        specialties: [specialty],
+        source: `review:${row.taskId}`,
+        ...(Object.keys(fieldCorrections).length ? { fieldCorrections } : {}),
+      });
       // An empty text (unreadable scan) teaches nothing.
       if (!record.success) {
         skipped++;

@@ -6,7 +6,7 @@ import { buildServer, type ApiDeps } from '@triage/api';
 import { loadClassifier } from '@triage/classifier';
 import { publicUrl } from '@triage/config';
 import type { StageName } from '@triage/contracts';
-import { createNativeTesseractEngine, createTesseractJsEngine, type OcrEngine } from '@triage/documents';
+import { createNativeTesseractEngine, createTesseractJsEngine, readAcroForm, type OcrEngine } from '@triage/documents';
 import {
   createFileMailer,
   createHandlers,
@@ -96,7 +96,7 @@ export function startWorkers(rt: Runtime, registry: Registry, stages: readonly S
     mailer,
     mailFrom: c.MAIL_FROM,
     publicUrl: publicUrl(c),
-    readAcroForm: async () => [],
+    readAcroForm: (pdf) => readAcroForm(pdf, { timeoutMs: c.PARSE_TIMEOUT_MS, maxMemoryMb: c.PARSE_MEMORY_MB }),
   });
   const host = startWorkerHost({
     stages,

@@ -1,4 +1,4 @@
-import type { CaseDetail, ClaimResult, Decision, Session, TaskList } from './types.ts';
+import type { CaseDetail, ClaimResult, Decision, FieldsState, Session, TaskList } from './types.ts';
 
 /** A non-2xx answer, carrying the API's `{error:{code, message, ...extra}}`. */
 export class ApiFailure extends Error {
@@ -95,6 +95,14 @@ export function createApi(base = '', fetchImpl: typeof fetch = (...a) => fetch(.
       held.delete(id);
       return r;
     },
+    /** `value: null` removes a value the document does not really carry. */
+    correctField: (id: string, field: string, value: unknown) =>
+      call<Required<FieldsState> & { fields: NonNullable<FieldsState['fields']> }>('POST', `/v1/review/tasks/${encodeURIComponent(id)}/fields`, { field, value }),
+    requestInformation: (id: string) =>
+      call<{ id: string; status: string }>('POST', `/v1/review/tasks/${encodeURIComponent(id)}/request-information`, {}),
+    informationReceived: (id: string) =>
+      call<{ id: string; status: string }>('POST', `/v1/review/tasks/${encodeURIComponent(id)}/information-received`, {}),
+    informationRequestUrl: (documentId: string) => `${base}/v1/documents/${encodeURIComponent(documentId)}/information-request.pdf`,
     pageImageUrl: (documentId: string, pageNo: number, dpi: number) =>
       `${base}/v1/documents/${encodeURIComponent(documentId)}/pages/${pageNo}/image?dpi=${dpi}`,
     eventsUrl: () => `${base}/v1/review/events`,

@@ -33,14 +33,35 @@ export type PageInfo = {
   rotation: number | null;
   start: number;
   end: number;
+  /** OCR pages: the upright image the word boxes were measured on. */
+  layout?: { imageWidth: number; imageHeight: number; dpi: number };
 };
 
 export type Evidence = { head: 'urgency' | 'specialty'; start: number; end: number; weight: number };
 export type RedFlag = { rule: string; label?: string; start: number; end: number };
 
+export type FieldSource = 'text' | 'acroform' | 'ocr-layout' | 'hl7' | 'fhir' | 'reviewer';
+/** Pixels of the page image OCR read (see PageInfo.layout). */
+export type Box = { x0: number; y0: number; x1: number; y1: number };
+/** `start`/`end` are offsets in that page's text, not the joined text. */
+export type FieldEvidence = { page: number; start: number; end: number; box?: Box };
+export type Identifier = { kind: string; value: string };
+export type Diagnosis = { code?: string; text: string };
+export type ReferredTo = { raw: string; specialty: string | null };
+export type FieldValue = string | Identifier[] | Diagnosis[] | ReferredTo;
+export type Field = { value: FieldValue; confidence: number; evidence: FieldEvidence[]; source: FieldSource; conflicts?: FieldValue[] };
+export type Fields = Partial<Record<string, Field>>;
+export type FieldsState = { fields: Fields | null; missing: string[]; conflicts: string[] };
+
 export type CaseDetail = {
   task: TaskSummary;
   document: { id: string; kind: string; receivedAt: string; pages: PageInfo[] };
+  /** null until the fields stage has read the document. */
+  fields: Fields | null;
+  missing: string[];
+  conflicts: string[];
+  fieldsVersion: string | null;
+  fieldNames: string[];
   text: string;
   evidence: Evidence[];
   redFlags: RedFlag[];

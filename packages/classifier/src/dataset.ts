@@ -13,6 +13,8 @@ export const trainingRecordSchema = z
     urgency: z.enum(URGENCIES).optional(),
     specialties: z.array(z.string().min(1)).min(1).optional(),
     source: z.string().optional(),
+    /** Field values a reviewer corrected (name → value): labels for the fields reader; the classifier ignores them. */
+    fieldCorrections: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()
   .refine((r) => r.urgency !== undefined || r.specialties !== undefined, {

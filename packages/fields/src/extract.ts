@@ -1,8 +1,57 @@
+import type { ReferralFields } from '@triage/contracts';
+import { readAcroForm } from './acroform-reader.ts';
+import { readBody } from './body-reader.ts';
+import type { Candidate } from './candidate.ts';
+import { buildDoc } from './doc.ts';
+import { readLabels } from './label-reader.ts';
+import { readBelow } from './layout-reader.ts';
+import { readHeader, readSalutation, readSignature } from './letter-reader.ts';
+import { resolve } from './resolve.ts';
+import { layoutLines } from './sections.ts';
+import { readTickBoxes } from './tick-boxes.ts';
 import type { ExtractInput, ExtractResult } from './types.ts';
 
-export const FIELDS_VERSION = 'fields-0.0.0';
+/** Any change to a rule, a label or a confidence bumps this: stored fields record which rules read them. */
+export const FIELDS_VERSION = 'fields-1.0.0';
 
-/** Placeholder until the rules land: reads nothing. */
+/** Reads a referral's fields from its pages and AcroForm, each with confidence, evidence and any conflict. */
 export function extractFields(input: ExtractInput): ExtractResult {
-  return { fields: {}, version: FIELDS_VERSION, clinicsVersion: input.clinics.version };
+  const doc = buildDoc(input);
+  const infos = layoutLines(doc);
+  const found: Candidate[] = [];
+  const sink = (c: Candidate) => void found.push(c);
+  const open = readLabels(doc, infos, sink);
+  readBelow(doc, infos, open, sink);
+  readTickBoxes(doc, sink);
+  readHeader(doc, infos, sink);
+  readSalutation(doc, sink);
+  readSignature(doc, infos, sink);
+  readBody(doc, infos, sink);
+  if (input.acroform?.length) readAcroForm(doc, input.acroform, sink);
+  const fields = crossCheck(resolve(found), doc.today, input);
+  return { fields, version: FIELDS_VERSION, clinicsVersion: input.clinics.version };
+}
+
+/** Checks between fields: an insurer names its member-id kind; a stated age must fit the birth date. */
+function crossCheck(fields: ReferralFields, today: Date, input: ExtractInput): ReferralFields {
+  const payer = fields.insurancePayer?.value ?? '';
+  const kind = /\bmedicare\b/i.test(payer) ? 'medicare' : /\bmedicaid\b|medi-cal/i.test(payer) ? 'medicaid' : null;
+  const member = fields.insuranceMemberId?.value;
+  if (kind && member && fields.identifiers) {
+    fields.identifiers.value = fields.identifiers.value.map((i) => (i.kind === 'other' && i.value === member ? { ...i, kind } : i));
+  }
+  const dob = fields.birthDate;
+  if (dob) {
+    const text = input.pages.map((p) => p.text).join('\n');
+    const m = /\b(\d{1,3})[\s-]*(?:years?|yrs?|y\.?o\.?)[\s-]*(?:old)?\b|\baged?\s*:?\s*(\d{1,3})\b/i.exec(text);
+    const stated = m ? Number(m[1] ?? m[2]) : NaN;
+    if (Number.isFinite(stated)) {
+      const [y, mo, d] = dob.value.split('-').map(Number) as [number, number, number];
+      let age = today.getUTCFullYear() - y;
+      if (today.getUTCMonth() + 1 < mo || (today.getUTCMonth() + 1 === mo && today.getUTCDate() < d)) age--;
+      // Letters are read some time after they are written: a year's slack either way.
+      if (Math.abs(age - stated) > 1) dob.confidence = Math.round(dob.confidence * 0.6 * 1000) / 1000;
+    }
+  }
+  return fields;
 }

@@ -10,6 +10,7 @@ import {
   getReferralByDocument,
   getReviewTask,
   latestClassification,
+  latestFieldSet,
   listReviewTasks,
   releaseReviewTask,
   snapshotPrediction,
@@ -61,10 +62,11 @@ export function reviewRoutes(deps: ApiDeps) {
       if (!row || !doc) throw new ApiError(404, 'not_found', 'no such review task');
       // Audit first: if the audit write fails, nothing is disclosed.
       await audit(deps.db, req, 'case_viewed', { taskId: id }, doc.id);
-      const [pages, referral, classification] = await Promise.all([
+      const [pages, referral, classification, fieldSet] = await Promise.all([
         getPages(deps.db, doc.id, deps.keyring),
         getReferralByDocument(deps.db, doc.id),
         latestClassification(deps.db, doc.id),
+        latestFieldSet(deps.db, doc.id, deps.keyring),
       ]);
       return caseView({
         summary: taskSummary(row, new Date(), principal),
@@ -74,6 +76,7 @@ export function reviewRoutes(deps: ApiDeps) {
         classification,
         policy: deps.policy,
         redFlags: deps.redFlags,
+        fieldSet,
       });
     });
 

@@ -1,5 +1,5 @@
-import { CONFIRM_REASONS, CORRECT_REASONS, joinPageTexts, PAGE_SEPARATOR, REJECT_REASONS, URGENCIES } from '@triage/contracts';
-import type { ClassificationRow, DocumentRow, PageRow, Principal, ReferralRow, ReviewTaskListRow } from '@triage/db';
+import { CONFIRM_REASONS, CORRECT_REASONS, FIELD_NAMES, joinPageTexts, PAGE_SEPARATOR, REJECT_REASONS, URGENCIES } from '@triage/contracts';
+import type { ClassificationRow, DocumentRow, FieldSetRow, PageRow, Principal, ReferralRow, ReviewTaskListRow } from '@triage/db';
 import type { RedFlagRules, RoutingPolicy } from '@triage/routing';
 
 
@@ -47,8 +47,9 @@ export function caseView(input: {
   classification: ClassificationRow | undefined;
   policy: RoutingPolicy;
   redFlags: RedFlagRules | null | undefined;
+  fieldSet?: FieldSetRow | undefined;
 }) {
-  const { summary, doc, pages, referral, classification, policy, redFlags } = input;
+  const { summary, doc, pages, referral, classification, policy, redFlags, fieldSet } = input;
   const text = joinPageTexts(pages.map((p) => p.text));
   const spans = pageSpans(pages);
   const inText = (s: number, e: number) => Number.isInteger(s) && Number.isInteger(e) && s >= 0 && e <= text.length && s < e;
@@ -73,8 +74,16 @@ export function caseView(input: {
         rotation: p.rotation,
         start: spans[i]?.start ?? 0,
         end: spans[i]?.end ?? 0,
+        // Word boxes are in pixels of the upright image OCR read at this resolution.
+        ...(p.layout ? { layout: { imageWidth: p.layout.imageWidth, imageHeight: p.layout.imageHeight, dpi: p.layout.dpi } } : {}),
       })),
     },
+    // Field evidence offsets are per page (`page`, `start`, `end` in that page's text); pages[].start maps them.
+    fields: fieldSet ? fieldSet.fields : null,
+    missing: fieldSet ? [...new Set([...fieldSet.missing, ...(referral?.reasons ?? []).filter((r) => r.startsWith('missing_information:')).map((r) => r.slice(20))])] : [],
+    conflicts: fieldSet?.conflicts ?? [],
+    fieldsVersion: fieldSet?.fieldsVersion ?? null,
+    fieldNames: [...FIELD_NAMES],
     text,
     evidence,
     redFlags: hits,

@@ -44,6 +44,9 @@ export function createOcrHandler(deps: OcrDeps): StageHandler<'ocr'> {
         ocrConfidence: r.confidence,
         rotation: r.rotation,
         ocrEngine: r.engine,
+        // Where each word sits on the upright image, so a value read from a form can be shown on the page (a huge
+        // page may have been rendered below OCR_DPI to fit: imageWidth is exact, dpi the setting).
+        layout: { imageWidth: r.imageWidth, imageHeight: r.imageHeight, dpi: deps.render.dpi, words: r.words },
       });
     }
     const mean = out.length ? out.reduce((s, p) => s + (p.ocrConfidence ?? 0), 0) / out.length : 0;

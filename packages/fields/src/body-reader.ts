@@ -1,0 +1,121 @@
+// Running text: stated priority, the clinic asked for, the reason sentence, the patient's sex and name.
+import { candidate, type Sink } from './candidate.ts';
+import { evidence, ocrFactor, type Doc } from './doc.ts';
+import { readPersonName } from './names.ts';
+import { priorityPhrases } from './priority.ts';
+import type { LineInfo } from './sections.ts';
+
+const PAST = /\b(?:was|were|had|has been|seen|saw|known to|under|followed|previous(?:ly)?|discharged|attended|last (?:year|month|week)|ago|in (?:19|20)\d\d)\b[^.]{0,60}$/i;
+const REFER = /\b(?:refer(?:ral|ring|red)?|send(?:ing)?|forward(?:ing)?)\b(?:\s+(?:him|her|them|this\s+\w+|(?:mr|mrs|ms|miss|master)\.?\s+[A-Z][\w'-]+|the\s+patient|patient))?\s+(?:to|for)\s+(?:the\s+|your\s+|a\s+|an\s+)?/gi;
+const REQUEST = /\b(?:refer(?:ral|ring)?|see|seeing|review|assess|assessment|opinion|advice|evaluat(?:e|ion)|consult(?:ation)?|grateful|appreciate|kindly|please)\b/i;
+const NOUN_AFTER = /^\s*(?:opinion|review|assessment|input|advice|evaluation|consultation|expertise)\b/i;
+const CLINIC_NOUN = /^(?:\s+(?:clinic|service|department|team|unit|outpatients?))+/i;
+
+const ev = (doc: Doc, page: number, a: number, b: number) => [evidence(doc, page, a, b)];
+const q = (doc: Doc, page: number, a: number, b: number, p: number) => p * ocrFactor(doc, page, a, b);
+
+/** Offsets of page text that is running prose: not a labelled line, not the letterhead or signature. */
+function proseLines(doc: Doc, infos: LineInfo[], page: number) {
+  return doc.lines.filter((l, i) => l.page === page && infos[i]!.zone !== 'header' && infos[i]!.zone !== 'signature' && !infos[i]!.segs.some((s) => s.labelStart <= 3));
+}
+
+export function readBody(doc: Doc, infos: LineInfo[], sink: Sink): void {
+  doc.pages.forEach((p, page) => {
+    for (const h of priorityPhrases(p.text)) sink(candidate('statedPriority', h.value, q(doc, page, h.start, h.end, h.strength), ev(doc, page, h.start, h.end)));
+    const prose = proseLines(doc, infos, page);
+    const inProse = (i: number) => prose.some((l) => i >= l.start && i <= l.end);
+    REFER.lastIndex = 0;
+    for (let m = REFER.exec(p.text); m; m = REFER.exec(p.text)) {
+      const from = m.index + m[0].length;
+      if (!inProse(m.index) || PAST.test(p.text.slice(Math.max(0, m.index - 60), m.index + m[0].length))) continue;
+      const c = doc.clinics.best(p.text.slice(from, from + 60));
+      if (!c || c.start > 25) continue;
+      const end = from + c.end + (CLINIC_NOUN.exec(p.text.slice(from + c.end))?.[0].length ?? 0);
+      sink(candidate('referredTo', { raw: p.text.slice(from + c.start, end), specialty: c.specialty }, q(doc, page, from, end, 0.85), ev(doc, page, from + c.start, end)));
+    }
+    for (const l of prose) {
+      for (const c of doc.clinics.all(l.text)) {
+        const before = l.text.slice(Math.max(0, c.start - 25), c.start);
+        const short = l.text.trim().split(/\s+/).length <= 6 && /referr|consult|request/i.test(l.text);
+        const asked = /(?:\byour|\ban?|\bfor)\s+(?:urgent\s+|routine\s+|expert\s+|specialist\s+)?$/i.test(before) && NOUN_AFTER.test(l.text.slice(c.end));
+        if (!short && !asked) continue;
+        if (PAST.test(l.text.slice(0, c.start))) continue;
+        const a = l.start + c.start;
+        const b = l.start + c.end;
+        sink(candidate('referredTo', { raw: l.text.slice(c.start, c.end), specialty: c.specialty }, q(doc, page, a, b, short ? 0.88 : 0.8), ev(doc, page, a, b)));
+      }
+    }
+    readPatientPhrases(doc, page, prose, sink);
+  });
+  readReason(doc, infos, sink);
+}
+
+function readPatientPhrases(doc: Doc, page: number, prose: Doc['lines'], sink: Sink): void {
+  const text = doc.pages[page]!.text;
+  let he = 0;
+  let she = 0;
+  for (const l of prose) {
+    const sex = /\b\d{1,3}[\s-]*(?:years?|yrs?|y\.?o\.?|yo|months?|weeks?)[\s-]*(?:old)?\s+(man|woman|male|female|gentleman|lady|boy|girl|gent|infant boy|infant girl)\b/i.exec(l.text);
+    if (sex) {
+      const v = /^(?:man|male|gentleman|boy|gent|infant boy)$/i.test(sex[1]!) ? 'male' : 'female';
+      sink(candidate('sex', v, q(doc, page, l.start + sex.index, l.start + sex.index + sex[0].length, 0.88), ev(doc, page, l.start + sex.index, l.start + sex.index + sex[0].length), 'text', { weak: true }));
+    }
+    he += (l.text.match(/\b(?:he|him|his|himself)\b/gi) ?? []).length;
+    she += (l.text.match(/\b(?:she|her|hers|herself)\b/gi) ?? []).length;
+    const named = /\b(?:refer(?:ring)?|see(?:ing)?|review(?:ing)?|assess(?:ing)?|regarding|about|concerning)\s+(?:this\s+\w+\s+|my\s+patient,?\s+)?(?=(?:mr|mrs|ms|miss|master|mx)\.?\s)/i.exec(l.text);
+    if (named) {
+      const from = named.index + named[0].length;
+      const n = readPersonName(l.text.slice(from));
+      if (n?.title) {
+        const a = l.start + from + n.start;
+        sink(candidate('patientName', n.value, q(doc, page, a, a + n.end - n.start, 0.8 * n.quality), n.spans.map(([x, y]) => evidence(doc, page, l.start + from + x, l.start + from + y))));
+        const sexT = /^(mr|master)$/.test(n.title) ? 'male' : /^(mrs|ms|miss)$/.test(n.title) ? 'female' : null;
+        if (sexT) sink(candidate('sex', sexT, q(doc, page, a, a + 3, 0.85), ev(doc, page, l.start + from, l.start + from + n.end), 'text', { weak: true }));
+      }
+    }
+  }
+  // Pronouns alone are a weak hint, and only when the text uses one set throughout.
+  if ((he >= 3 && she === 0) || (she >= 3 && he === 0)) {
+    const l = prose.find((x) => /\b(?:he|she)\b/i.test(x.text))!;
+    const m = /\b(?:he|she)\b/i.exec(l.text)!;
+    sink(candidate('sex', he ? 'male' : 'female', q(doc, page, l.start, l.end, 0.72), ev(doc, page, l.start + m.index, l.start + m.index + m[0].length), 'text', { weak: true }));
+  }
+  void text;
+}
+
+/** A letter's reason: the request sentence ("I would be grateful if you could see ... with ..."), else its first sentence. */
+function readReason(doc: Doc, infos: LineInfo[], sink: Sink): void {
+  const body = doc.lines.filter((l, i) => infos[i]!.zone === 'body' && !infos[i]!.segs.some((s) => s.labelStart <= 3) && !/^\s*dear\b/i.test(l.text));
+  if (!body.length) return;
+  const page = body[0]!.page;
+  const lines = body.filter((l) => l.page === page);
+  const text = doc.pages[page]!.text;
+  const from = lines[0]!.start;
+  const to = lines[lines.length - 1]!.end;
+  const sentences: [number, number][] = [];
+  const re = /[^.!?]+(?:[.!?](?=\s|$)|$)/g;
+  const chunk = text.slice(from, to);
+  for (let m = re.exec(chunk); m; m = re.exec(chunk)) {
+    const s = m.index + (m[0].length - m[0].trimStart().length);
+    const e = m.index + m[0].trimEnd().length;
+    if (e - s > 3) sentences.push([from + s, from + e]);
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  const words = (s: [number, number]) => text.slice(s[0], s[1]).trim().split(/\s+/).length;
+  let k = sentences.findIndex((s) => REQUEST.test(text.slice(s[0], s[1])) && words(s) >= 5);
+  let p = 0.7;
+  if (k < 0) {
+    k = sentences.findIndex((s) => words(s) >= 6);
+    p = 0.5;
+  }
+  if (k < 0) return;
+  let [a, b] = sentences[k]!;
+  // "Thank you for seeing Mrs Doe." says nothing clinical: take the next sentence with it.
+  if (b - a < 60 && sentences[k + 1] && sentences[k + 1]![1] - a <= 300) b = sentences[k + 1]![1];
+  if (b - a > 300) {
+    const cut = text.slice(a, a + 300).lastIndexOf(' ');
+    b = a + (cut > 100 ? cut : 300);
+  }
+  const value = text.slice(a, b).replace(/\s+/g, ' ').trim();
+  if (value.length >= 10) sink(candidate('reason', value, q(doc, page, a, b, p), ev(doc, page, a, b)));
+}
