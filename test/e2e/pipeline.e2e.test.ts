@@ -58,7 +58,7 @@ describe('pipeline end to end', () => {
     expect(doc.status).toBe('routed');
     expect(doc.triage).toMatchObject({ decision: 'auto', modelVersion: expect.any(String), policyVersion: expect.stringContaining('e2e') });
     expect(['emergent', 'urgent', 'routine']).toContain(doc.triage.urgency.label);
-    expect(succeededStages(await provenance(doc.id))).toEqual(['extract', 'classify', 'persist', 'notify']);
+    expect(succeededStages(await provenance(doc.id))).toEqual(['extract', 'fields', 'classify', 'persist', 'notify']);
     const pages = await getPages(sys.rt.dbh.db, doc.id, sys.rt.keyring);
     expect(pages.map((p) => p.source)).toEqual(['text-layer']);
     const [referral] = await sys.rt.dbh.db.select().from(schema.referrals).where(eq(schema.referrals.documentId, doc.id));
@@ -78,7 +78,14 @@ describe('pipeline end to end', () => {
     expect(pages[0]).toMatchObject({ source: 'ocr', rotation: 0 });
     expect(pages[0]!.ocrConfidence).toBeGreaterThan(50);
     expect(pages[0]!.text.toLowerCase()).toContain('kidney');
-    expect(succeededStages(await provenance(doc.id))).toEqual(['extract', 'ocr', 'classify', 'persist', 'notify']);
+    expect(succeededStages(await provenance(doc.id))).toEqual(['extract', 'ocr', 'fields', 'classify', 'persist', 'notify']);
+    // Fields read off the scan carry the OCR word boxes they came from, on the upright page image.
+    expect(doc.fields.patientName).toMatchObject({ value: 'Ada Lovelock' });
+    expect(doc.fields.birthDate?.value).toBe('1970-02-11');
+    const box = doc.fields.patientName.evidence[0].box;
+    expect(box.x1).toBeGreaterThan(box.x0);
+    expect(box.y1).toBeGreaterThan(box.y0);
+    expect(doc.missing).toEqual([]);
   });
 
   it('turns a rotated PNG scan upright before reading it', async () => {

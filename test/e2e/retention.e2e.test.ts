@@ -72,6 +72,10 @@ describe('retention end to end', () => {
     // The decision record stays readable.
     const doc = (await (await get(`/v1/documents/${oldId}`)).json()) as Record<string, any>;
     expect(doc).toMatchObject({ id: oldId, purgedAt: expect.any(String), triage: { urgency: { label: expect.any(String) }, specialty: { label: expect.any(String) }, evidence: [] } });
+    // The fields read from it were PHI: gone with the content, the names of what was found kept.
+    expect(doc.fields).toEqual({});
+    const [set] = await sys.rt.dbh.db.select().from(schema.referralFieldSets).where(eq(schema.referralFieldSets.documentId, oldId));
+    expect(set).toMatchObject({ fields: '', purgedAt: expect.any(Date), found: expect.arrayContaining(['patientName']) });
     expect((await get(`/v1/documents/${oldId}/provenance`)).status).toBe(200);
     // Nothing to run a new pass on.
     const replay = await fetch(`${sys.url}/v1/documents/${oldId}/replay`, {

@@ -1,4 +1,4 @@
-import type { CaseDetail, ClaimResult, Decision, FieldsState, Session, TaskList } from './types.ts';
+import type { CaseDetail, ClaimResult, Decision, FieldsUpdate, Session, TaskList } from './types.ts';
 
 /** A non-2xx answer, carrying the API's `{error:{code, message, ...extra}}`. */
 export class ApiFailure extends Error {
@@ -97,7 +97,7 @@ export function createApi(base = '', fetchImpl: typeof fetch = (...a) => fetch(.
     },
     /** `value: null` removes a value the document does not really carry. */
     correctField: (id: string, field: string, value: unknown) =>
-      call<Required<FieldsState> & { fields: NonNullable<FieldsState['fields']> }>('POST', `/v1/review/tasks/${encodeURIComponent(id)}/fields`, { field, value }),
+      call<FieldsUpdate>('POST', `/v1/review/tasks/${encodeURIComponent(id)}/fields`, { field, value }),
     requestInformation: (id: string) =>
       call<{ id: string; status: string }>('POST', `/v1/review/tasks/${encodeURIComponent(id)}/request-information`, {}),
     informationReceived: (id: string) =>

@@ -51,7 +51,8 @@ export type ReferredTo = { raw: string; specialty: string | null };
 export type FieldValue = string | Identifier[] | Diagnosis[] | ReferredTo;
 export type Field = { value: FieldValue; confidence: number; evidence: FieldEvidence[]; source: FieldSource; conflicts?: FieldValue[] };
 export type Fields = Partial<Record<string, Field>>;
-export type FieldsState = { fields: Fields | null; missing: string[]; conflicts: string[] };
+/** What a correction answers with: the whole set again, gaps recomputed. */
+export type FieldsUpdate = { fields: Fields; missing: string[]; conflicts: string[] };
 
 export type CaseDetail = {
   task: TaskSummary;

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
-import { classifications, documents, pages } from './schema.ts';
+import { classifications, documents, pages, referralFieldSets } from './schema.ts';
 
 /**
  * Documents retention may purge: finished (routed, failed or rejected) before `before`, not yet purged.
@@ -37,6 +37,8 @@ export async function purgeDocumentContent(tx: Executor, id: string, now = new D
   if (!doc) return null;
   await tx.update(pages).set({ text: '', purgedAt: now, updatedAt: now }).where(eq(pages.documentId, id));
   await tx.update(classifications).set({ evidence: sql`'[]'::jsonb` }).where(eq(classifications.documentId, id));
+  // Field values are PHI read from the content: they go with it (which fields were found or missing stays).
+  await tx.update(referralFieldSets).set({ fields: '', purgedAt: now }).where(eq(referralFieldSets.documentId, id));
   const shared = await unpurgedSharers(tx, doc.storageKey, id);
   return { id: doc.id, storageKey: doc.storageKey, deleteBlob: shared === 0 };
 }

@@ -51,7 +51,6 @@ export function readBody(doc: Doc, infos: LineInfo[], sink: Sink): void {
 }
 
 function readPatientPhrases(doc: Doc, page: number, prose: Doc['lines'], sink: Sink): void {
-  const text = doc.pages[page]!.text;
   let he = 0;
   let she = 0;
   for (const l of prose) {
@@ -80,27 +79,46 @@ function readPatientPhrases(doc: Doc, page: number, prose: Doc['lines'], sink: S
     const m = /\b(?:he|she)\b/i.exec(l.text)!;
     sink(candidate('sex', he ? 'male' : 'female', q(doc, page, l.start, l.end, 0.72), ev(doc, page, l.start + m.index, l.start + m.index + m[0].length), 'text', { weak: true }));
   }
-  void text;
+}
+
+const ABBREV = /(?:\b(?:dr|mr|mrs|ms|prof|st|vs|approx|no|e\.g|i\.e|etc|wk|yrs?|[A-Z]))$/i;
+
+/** Sentence spans of text[from, to): a full stop ends one unless it follows an initial or a title, or starts "...". */
+export function splitSentences(text: string, from: number, to: number): [number, number][] {
+  const out: [number, number][] = [];
+  let start = from;
+  const push = (e: number) => {
+    const raw = text.slice(start, e);
+    const a = start + (raw.length - raw.trimStart().length);
+    const b = start + raw.trimEnd().length;
+    if (b - a > 3) out.push([a, b]);
+  };
+  for (let i = from; i < to; i++) {
+    const c = text[i]!;
+    const blank = c === '\n' && /^\n[ \t]*\n/.test(text.slice(i, i + 3));
+    if (!blank && !/[.!?]/.test(c)) continue;
+    if (!blank) {
+      if (text[i + 1] === '.' || text[i - 1] === '.' || !/\s|$/.test(text[i + 1] ?? '')) continue;
+      if (c === '.' && ABBREV.test(text.slice(Math.max(from, i - 6), i))) continue;
+    }
+    push(i + 1);
+    start = i + 1;
+  }
+  push(to);
+  return out;
 }
 
 /** A letter's reason: the request sentence ("I would be grateful if you could see ... with ..."), else its first sentence. */
 function readReason(doc: Doc, infos: LineInfo[], sink: Sink): void {
   const body = doc.lines.filter((l, i) => infos[i]!.zone === 'body' && !infos[i]!.segs.some((s) => s.labelStart <= 3) && !/^\s*dear\b/i.test(l.text));
+  // Only the first stretch of prose: the reason comes before the history, and never from a later page.
   if (!body.length) return;
   const page = body[0]!.page;
   const lines = body.filter((l) => l.page === page);
   const text = doc.pages[page]!.text;
   const from = lines[0]!.start;
   const to = lines[lines.length - 1]!.end;
-  const sentences: [number, number][] = [];
-  const re = /[^.!?]+(?:[.!?](?=\s|$)|$)/g;
-  const chunk = text.slice(from, to);
-  for (let m = re.exec(chunk); m; m = re.exec(chunk)) {
-    const s = m.index + (m[0].length - m[0].trimStart().length);
-    const e = m.index + m[0].trimEnd().length;
-    if (e - s > 3) sentences.push([from + s, from + e]);
-    if (m[0].length === 0) re.lastIndex++;
-  }
+  const sentences = splitSentences(text, from, to);
   const words = (s: [number, number]) => text.slice(s[0], s[1]).trim().split(/\s+/).length;
   let k = sentences.findIndex((s) => REQUEST.test(text.slice(s[0], s[1])) && words(s) >= 5);
   let p = 0.7;

@@ -77,16 +77,15 @@ function parts(text: string, from: number, to: number): Part[] {
 
 /** The signature: the first name after the closing (or a trailing "Dr ..." line), and the practice with it. */
 export function readSignature(doc: Doc, infos: LineInfo[], sink: Sink): void {
-  let lines = doc.lines.filter((_, i) => infos[i]!.zone === 'signature').slice(0, 8);
-  const closed = lines.length > 0;
-  if (!closed) lines = doc.lines.slice(-5).filter((l) => /^\s*(?:dr\.?|doctor|prof\.?)\s|,\s*(?:md|do|mbbs|np|pa-c|frcp|mrcgp)\b/i.test(l.text)).slice(-2);
+  const lines = doc.lines.filter((_, i) => infos[i]!.zone === 'signature').slice(0, 8);
+  const closed = lines.length > 0 && CLOSING.test(lines[0]!.text);
   let named = -1;
   let orgDone = false;
   lines.forEach((l, k) => {
     if (/^\s*(?:cc|copy|enc|encl)\b/i.test(l.text)) return;
     const info = infos[l.no]!;
-    const closing = CLOSING.exec(l.text);
-    const from = closing && k === 0 ? closing[0].length : 0;
+    const closing = k === 0 ? CLOSING.exec(l.text) : null;
+    const from = closing ? closing[0].length : 0;
     const to = info.segs.filter((s) => s.labelStart >= from).reduce((m, s) => Math.min(m, s.labelStart), l.text.length);
     const ps = parts(l.text, from, to);
     ps.forEach((p, j) => {

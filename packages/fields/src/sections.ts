@@ -8,6 +8,7 @@ export type LineInfo = { segs: Segment[]; zone: Zone; section: Section; heading:
 
 export const CLOSING = /^\s*(?:yours\s+(?:sincerely|faithfully|truly)|sincerely(?:\s+yours)?|(?:with\s+)?(?:kind|best|warm|warmest|many)?\s*(?:regards|wishes)|many\s+thanks|thanks(?:\s+again)?|thank\s+you|respectfully(?:\s+yours)?|cordially)\b[\s,.!-]*/i;
 export const SALUTATION = /^\s*dear\s+/i;
+export const SIGNATURE = /^\s*(?:dr\.?|doctor|prof\.?|professor)\s+[A-Z]|^\s*[A-Z][\w.' -]{1,40},\s*(?:md|do|mbbs|mbchb|np|fnp|pa-c|frcp|mrcgp|dpm)\b/i;
 
 const HEADINGS: [Section, RegExp][] = [
   ['other', /^(?:emergency contact|next of kin|guarantor|parent|guardian|carer|caregiver|responsible party|subscriber|policy ?holder)\b/],
@@ -46,13 +47,19 @@ export function layoutLines(doc: Doc): LineInfo[] {
     if (m && (!text.slice(m[0].length).trim() || /^\s*(?:yours|sincerely|kind|best|warm|regards|respectfully|cordially)/i.test(m[0]))) closing = i;
   }
   const letter = salutation >= 0 || closing >= 0;
+  // No closing line: a letter still ends in its signature ("Dr A. Patel, Riverside Family Practice, NPI ...").
+  let signature = closing;
+  if (signature < 0 && letter) {
+    for (let i = Math.max(opening + 1, n - 3); i < n && signature < 0; i++) if (SIGNATURE.test(doc.lines[i]!.text)) signature = i;
+  }
   let section: Section = 'none';
   let reActive = false;
   for (let i = 0; i < n; i++) {
     const line = doc.lines[i]!;
     const info = infos[i]!;
-    if (letter) info.zone = i < opening && opening < n ? 'header' : closing >= 0 && i >= closing ? 'signature' : 'body';
-    if (line.blankBefore) reActive = false;
+    if (letter) info.zone = i < opening && opening < n ? 'header' : signature >= 0 && i >= signature ? 'signature' : 'body';
+    // Patient details follow a "Re:" line as labelled lines; the first line of prose ends them.
+    if (line.blankBefore || !info.segs.some((s) => s.labelStart <= 3)) reActive = false;
     const h = headingOf(line.text, info.segs);
     if (h) {
       section = h;

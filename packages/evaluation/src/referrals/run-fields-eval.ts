@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { closeDocumentWorkers } from '@triage/documents';
-import { extractFields } from '@triage/fields';
+import { FIELDS_VERSION, extractFields } from '@triage/fields';
 import { loadPolicy } from '@triage/routing';
 import { createDocumentStages, pipelineSettings, type FaxResolution, type PipelineSettings } from '../channels.ts';
 import { DEFAULT_POLICY_PATH } from '../evaluate.ts';
@@ -61,7 +61,7 @@ export async function runFieldsEvalCommand(args: FieldsEvalArgs): Promise<Fields
 
   const byChannel: FieldsReport['byChannel'] = {};
   const pooled: ChannelRun[] = [];
-  let extractor = { version: '', clinicsVersion: policy.clinics.version };
+  let extractor = { version: FIELDS_VERSION, clinicsVersion: policy.clinics.version };
   try {
     for (const channel of channels) {
       const started = Date.now();
