@@ -32,19 +32,13 @@ export function extractFields(input: ExtractInput): ExtractResult {
   return { fields, version: FIELDS_VERSION, clinicsVersion: input.clinics.version };
 }
 
-/** Checks between fields: an insurer names its member-id kind; a stated age must fit the birth date. */
+/** A stated age must fit the birth date; a misfit means one of them is misread. */
 function crossCheck(fields: ReferralFields, today: Date, input: ExtractInput): ReferralFields {
-  const payer = fields.insurancePayer?.value ?? '';
-  const kind = /\bmedicare\b/i.test(payer) ? 'medicare' : /\bmedicaid\b|medi-cal/i.test(payer) ? 'medicaid' : null;
-  const member = fields.insuranceMemberId?.value;
-  if (kind && member && fields.identifiers) {
-    fields.identifiers.value = fields.identifiers.value.map((i) => (i.kind === 'other' && i.value === member ? { ...i, kind } : i));
-  }
   const dob = fields.birthDate;
   if (dob) {
     const text = input.pages.map((p) => p.text).join('\n');
-    const m = /\b(\d{1,3})[\s-]*(?:years?|yrs?|y\.?o\.?)[\s-]*(?:old)?\b|\baged?\s*:?\s*(\d{1,3})\b/i.exec(text);
-    const stated = m ? Number(m[1] ?? m[2]) : NaN;
+    const m = /\b(\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b|\b(\d{1,3})\s*(?:y\/o|yo|y\.o\.)|\baged?\s*:?\s*(\d{1,3})\b/i.exec(text);
+    const stated = m ? Number(m[1] ?? m[2] ?? m[3]) : NaN;
     if (Number.isFinite(stated)) {
       const [y, mo, d] = dob.value.split('-').map(Number) as [number, number, number];
       let age = today.getUTCFullYear() - y;

@@ -44,6 +44,8 @@ const SPECS: Spec[] = [
   ...list('nhs', 'nhs number|nhs no|nhs #|nhs', { typed: 'id', implies: 'patient' }),
   ...list('otherId', 'chi number|chi no|health card number|health card|ohip|ihi|iqama|national id', P),
   ...list('medicare', 'medicare number|medicare no|medicare id|medicare #|mbi|hicn|medicare beneficiary identifier', { typed: 'id' }),
+  ['medicare', 'medicare', { weak: true, typed: 'id' }],
+  ['medicaid', 'medicaid', { weak: true, typed: 'id' }],
   ...list('medicaid', 'medicaid number|medicaid no|medicaid id|medicaid #', { typed: 'id' }),
   ...list('ssn', 'ssn|social security number|social security no|social security #|ss#|soc sec #|social security', { typed: 'id', implies: 'patient' }),
   ...list('phone', 'phone|telephone|tel|tel no|tel.|telephone number|telephone no|phone number|phone no|phone #|ph|ph#|contact number|contact no|contact phone|home phone|home tel|cell|cell phone|cellphone|mobile|mobile number|mobile no|mob|daytime phone|work phone|best contact number|primary phone|t|p', { typed: 'phone' }),

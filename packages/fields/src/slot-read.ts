@@ -94,8 +94,8 @@ export function readSlot(slot: Slot, c: SlotCtx, sink: Sink): boolean {
       return readText(at(c, LABEL.specific), 'insurancePayer', sink, 120);
     }
     case 'memberId':
+      // The insurer's number for the patient: its own field, not one of the patient's identifiers.
       if (s === 'referrer' || s === 'target') return false;
-      readId(at(c, LABEL.specific), 'other', sink);
       return readId(at(c, LABEL.specific), 'other', sink, false, true);
     case 'referrerName':
       return readName(at(c, LABEL.specific), 'referrerName', sink);
