@@ -95,4 +95,23 @@ describe('review API client', () => {
     await api.claim('t1');
     expect(header(calls[2], 'x-csrf-token')).toBeUndefined();
   });
+
+  it('posts field corrections and information requests with the CSRF token; the queue filter can ask for waiting tasks', async () => {
+    const { calls, fetchImpl } = recorder({
+      'POST /v1/session': { status: 200, body: session },
+      'POST /v1/review/tasks/t1/fields': { status: 200, body: { fields: {}, missing: [], conflicts: [] } },
+      'POST /v1/review/tasks/t1/request-information': { status: 200, body: { id: 't1', status: 'information_requested' } },
+      'GET /v1/review/tasks': { status: 200, body: { now: '', sla: {}, tasks: [] } },
+    });
+    const api = createApi('', fetchImpl);
+    await api.signIn('trt_x');
+    await api.correctField('t1', 'birthDate', null);
+    expect(JSON.parse(String(calls[1]!.init.body))).toEqual({ field: 'birthDate', value: null });
+    expect(header(calls[1], 'x-csrf-token')).toBe('csrf-123');
+    expect(await api.requestInformation('t1')).toEqual({ id: 't1', status: 'information_requested' });
+    expect(header(calls[2], 'x-csrf-token')).toBe('csrf-123');
+    await api.tasks({ status: 'information_requested' });
+    expect(calls[3]!.url).toBe('/v1/review/tasks?status=information_requested');
+    expect(api.informationRequestUrl('d 1')).toBe('/v1/documents/d%201/information-request.pdf');
+  });
 });

@@ -1,5 +1,7 @@
-import { Fragment, useMemo } from 'react';
+import { Fragment, useEffect, useMemo, useRef } from 'react';
 import { humanize, segmentText } from './format.ts';
+import type { Span } from './field-format.ts';
+import { fieldLabel } from './field-labels.ts';
 import type { Evidence, PageInfo, RedFlag } from './types.ts';
 
 const SOURCES: Record<string, string> = {
@@ -14,16 +16,46 @@ export function ocrBand(c: number | null): 'none' | 'low' | 'fair' | 'good' {
   return c < 55 ? 'low' : c < 75 ? 'fair' : 'good';
 }
 
-/** The extracted text with the model's evidence and red-flag spans marked, page by page. */
-export function CaseText({ text, pages, evidence, redFlags }: { text: string; pages: PageInfo[]; evidence: Evidence[]; redFlags: RedFlag[] }) {
-  const byPage = useMemo(() => segmentText(text, pages, evidence, redFlags), [text, pages, evidence, redFlags]);
+const NO_FOCUS: Span[] = [];
+
+/**
+ * The extracted text with the model's evidence and red-flag spans marked, page by page; `focus` is where the
+ * field picked in the fields panel was read, brought into view when it changes.
+ */
+export function CaseText({
+  text,
+  pages,
+  evidence,
+  redFlags,
+  focus = NO_FOCUS,
+  focusField,
+}: {
+  text: string;
+  pages: PageInfo[];
+  evidence: Evidence[];
+  redFlags: RedFlag[];
+  focus?: Span[];
+  /** The field name `focus` belongs to. */
+  focusField?: string;
+}) {
+  const byPage = useMemo(() => segmentText(text, pages, evidence, redFlags, focus), [text, pages, evidence, redFlags, focus]);
   const info = new Map(pages.map((p) => [p.pageNo, p]));
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (focus.length) ref.current?.querySelector('mark[data-field]')?.scrollIntoView({ block: 'center' });
+  }, [focus]);
   return (
-    <section className="card pane text" aria-labelledby="text-title">
+    <section ref={ref} className="card pane text" aria-labelledby="text-title">
       <div className="pane-head">
         <h2 id="text-title">Extracted text</h2>
         <div className="legend small" aria-label="Legend">
           <span data-legend="urgency">urgency evidence</span> <span data-legend="specialty">specialty evidence</span>
+          {focus.length > 0 && (
+            <>
+              {' '}
+              <span data-legend="field">{fieldLabel(focusField ?? 'field').toLowerCase()}</span>
+            </>
+          )}
           {redFlags.length > 0 && (
             <>
               {' '}
@@ -50,8 +82,9 @@ export function CaseText({ text, pages, evidence, redFlags }: { text: string; pa
               <p className="letter">
                 {segments.map((s) => {
                   const body = text.slice(s.start, s.end);
-                  if (!s.heads.length && !s.flags.length) return <Fragment key={s.start}>{body}</Fragment>;
+                  if (!s.heads.length && !s.flags.length && !s.focus) return <Fragment key={s.start}>{body}</Fragment>;
                   const title = [
+                    ...(s.focus ? [`read as ${fieldLabel(focusField ?? 'field').toLowerCase()}`] : []),
                     ...s.heads.map((h) => `${h} evidence`),
                     ...s.flags.map((f) => `red flag: ${humanize(f).toLowerCase()}`),
                   ].join(', ');
@@ -60,6 +93,7 @@ export function CaseText({ text, pages, evidence, redFlags }: { text: string; pa
                       key={s.start}
                       data-head={s.heads.length ? s.heads.join(' ') : undefined}
                       data-red-flag={s.flags.length ? s.flags.join(' ') : undefined}
+                      data-field={s.focus ? (focusField ?? 'field') : undefined}
                       title={title}
                     >
                       {body}

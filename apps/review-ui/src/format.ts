@@ -1,3 +1,4 @@
+import { fieldLabel } from './field-labels.ts';
 import type { Evidence, PageInfo, RedFlag, TaskSummary } from './types.ts';
 
 /** "3d 4h", "2h 05m", "12m", "40s": coarse on purpose, a countdown is read at a glance. */
@@ -41,12 +42,18 @@ export function reasonText(code: string, redFlags: readonly RedFlag[] = []): str
     const label = redFlags.find((f) => f.rule === rule)?.label;
     return `Red flag: ${label ?? humanize(rule)}`;
   }
+  if (code.startsWith('missing_information:')) return `Missing: ${fieldLabel(code.slice(20))}`;
+  if (code.startsWith('conflicting:')) return `Conflicting values: ${fieldLabel(code.slice(12))}`;
+  if (code === 'missing_information') return 'Required information missing';
+  if (code === 'conflicting') return 'Conflicting values';
   return REASONS[code] ?? humanize(code);
 }
 
 /** Short form for queue chips. */
 export function reasonChip(code: string): string {
   if (code.startsWith('red_flag:')) return `red flag: ${humanize(code.slice(9)).toLowerCase()}`;
+  if (code.startsWith('missing_information:')) return `missing ${fieldLabel(code.slice(20)).toLowerCase()}`;
+  if (code.startsWith('conflicting:')) return `conflicting ${fieldLabel(code.slice(12)).toLowerCase()}`;
   const short: Record<string, string> = {
     low_urgency_confidence: 'unsure urgency',
     low_specialty_confidence: 'unsure specialty',
@@ -66,7 +73,8 @@ export function humanize(code: string): string {
 
 export const percent = (p: number) => `${Math.round(p * 100)}%`;
 
-export type Segment = { start: number; end: number; heads: Evidence['head'][]; flags: string[] };
+/** `focus`: inside the span of the field the reviewer picked in the fields panel. */
+export type Segment = { start: number; end: number; heads: Evidence['head'][]; flags: string[]; focus?: true };
 
 /**
  * Cuts the text at every span and page boundary so overlapping evidence and red-flag spans render as flat,
@@ -77,11 +85,13 @@ export function segmentText(
   pages: readonly Pick<PageInfo, 'pageNo' | 'start' | 'end'>[],
   evidence: readonly Evidence[],
   redFlags: readonly RedFlag[],
+  focus: readonly { start: number; end: number }[] = [],
 ): { pageNo: number; segments: Segment[] }[] {
   const clamp = (n: number) => Math.max(0, Math.min(text.length, Math.floor(n)));
   const spans = [
     ...evidence.map((e) => ({ start: clamp(e.start), end: clamp(e.end), head: e.head, flag: undefined })),
     ...redFlags.map((f) => ({ start: clamp(f.start), end: clamp(f.end), head: undefined, flag: f.rule })),
+    ...focus.map((f) => ({ start: clamp(f.start), end: clamp(f.end), head: undefined, flag: undefined, focus: true as const })),
   ].filter((s) => s.end > s.start);
   const pageSpans = pages.length
     ? pages.map((p) => ({ pageNo: p.pageNo, start: clamp(p.start), end: clamp(p.end) }))
@@ -100,7 +110,8 @@ export function segmentText(
       const covering = spans.filter((s) => s.start <= start && s.end >= end);
       const heads = [...new Set(covering.flatMap((s) => (s.head ? [s.head] : [])))].sort();
       const flags = [...new Set(covering.flatMap((s) => (s.flag ? [s.flag] : [])))];
-      segments.push({ start, end, heads, flags });
+      const focused = covering.some((s) => 'focus' in s);
+      segments.push({ start, end, heads, flags, ...(focused ? { focus: true as const } : {}) });
     }
     return { pageNo: page.pageNo, segments };
   });

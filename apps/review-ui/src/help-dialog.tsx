@@ -9,6 +9,7 @@ export const SHORTCUTS: [string, string][] = [
   ['S', 'Correct: focus the specialty'],
   ['R', 'Reject: choose the reason'],
   ['N', 'Focus the note'],
+  ['F', 'Go to the referral details (Enter on a value shows where it was read)'],
   ['+ / −', 'Zoom the page images'],
   ['Esc', 'Leave a field, close this help'],
   ['?', 'Show or hide this help'],

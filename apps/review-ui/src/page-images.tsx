@@ -1,6 +1,8 @@
-import { useState } from 'react';
-import type { PageInfo } from './types.ts';
+import { useEffect, useRef, useState } from 'react';
+import { boxStyle } from './field-format.ts';
+import type { Box, PageInfo } from './types.ts';
 
+const NO_BOXES: Box[] = [];
 export const ZOOMS = [0.5, 0.75, 1, 1.25, 1.5, 2, 3] as const;
 
 /** The original pages as the server renders them (PDF pages rasterised, scans already turned upright). */
@@ -9,11 +11,14 @@ export function PageImages({
   zoomIndex,
   onZoom,
   src,
+  boxes,
 }: {
   pages: PageInfo[];
   zoomIndex: number;
   onZoom: (i: number) => void;
   src: (pageNo: number) => string;
+  /** Where the picked field was read, per page (OCR pages only: they carry the layout the boxes are measured on). */
+  boxes?: Map<number, Box[]>;
 }) {
   const zoom = ZOOMS[zoomIndex] ?? 1;
   return (
@@ -37,27 +42,32 @@ export function PageImages({
       </div>
       <div className="page-scroll">
         {pages.map((p) => (
-          <PageImage key={p.pageNo} page={p} count={pages.length} zoom={zoom} src={src(p.pageNo)} />
+          <PageImage key={p.pageNo} page={p} count={pages.length} zoom={zoom} src={src(p.pageNo)} boxes={boxes?.get(p.pageNo)} />
         ))}
       </div>
     </section>
   );
 }
 
-function PageImage({ page, count, zoom, src }: { page: PageInfo; count: number; zoom: number; src: string }) {
+function PageImage({ page, count, zoom, src, boxes }: { page: PageInfo; count: number; zoom: number; src: string; boxes: Box[] | undefined }) {
   const [failed, setFailed] = useState(false);
+  const first = useRef<HTMLDivElement>(null);
+  const shown = page.layout && boxes?.length ? boxes : NO_BOXES;
+  useEffect(() => {
+    if (shown.length) first.current?.scrollIntoView({ block: 'center', inline: 'nearest' });
+  }, [shown]);
   return (
     <figure className="page" data-page-no={page.pageNo}>
       {failed ? (
         <div className="page-missing">Page {page.pageNo} could not be rendered.</div>
       ) : (
-        <img
-          src={src}
-          alt={`Page ${page.pageNo} of ${count}, as received`}
-          style={{ width: `${zoom * 100}%` }}
-          loading={page.pageNo > 2 ? 'lazy' : 'eager'}
-          onError={() => setFailed(true)}
-        />
+        // Boxes are in percent of the OCR image, so they follow the zoom without measuring the rendered image.
+        <div className="page-frame" style={{ width: `${zoom * 100}%` }}>
+          <img src={src} alt={`Page ${page.pageNo} of ${count}, as received`} loading={page.pageNo > 2 ? 'lazy' : 'eager'} onError={() => setFailed(true)} />
+          {shown.map((b, i) => (
+            <div key={i} ref={i === 0 ? first : undefined} className="field-box" data-testid="field-box" style={boxStyle(b, page.layout!)} aria-hidden="true" />
+          ))}
+        </div>
       )}
       <figcaption className="muted small">
         Page {page.pageNo}

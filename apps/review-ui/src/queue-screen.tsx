@@ -7,7 +7,7 @@ import { useTaskEvents } from './use-events.ts';
 import { useNow } from './use-now.ts';
 import { useShortcuts } from './use-shortcuts.ts';
 
-const FILTERS = ['team', 'urgency', 'reason', 'minAgeMinutes'] as const;
+const FILTERS = ['status', 'team', 'urgency', 'reason', 'minAgeMinutes'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 const KNOWN_REASONS = [
   'red_flag',
@@ -18,6 +18,14 @@ const KNOWN_REASONS = [
   'policy_paused',
   'no_team_for_specialty',
   'red_flag_review',
+  'missing_information',
+  'conflicting',
+];
+const PAUSED = { text: 'clock stopped', level: 'paused' } as const;
+// Waiting on the referrer is its own list: those cases cannot move until the referrer answers.
+const STATUSES: [string, string][] = [
+  ['', 'Open'],
+  ['information_requested', 'Waiting on referrer'],
 ];
 const AGES: [string, string][] = [
   ['', 'Any age'],
@@ -141,7 +149,7 @@ export function QueueScreen({ api, search, navigate }: { api: Api; search: URLSe
     navigate(queuePath(q.toString()), { replace: true });
   };
 
-  const overdue = tasks.filter((t) => slaState(t, now).level === 'overdue').length;
+  const overdue = tasks.filter((t) => t.status !== 'information_requested' && slaState(t, now).level === 'overdue').length;
   const emergent = tasks.filter((t) => t.suspectedEmergent).length;
 
   return (
@@ -152,7 +160,9 @@ export function QueueScreen({ api, search, navigate }: { api: Api; search: URLSe
           <p className="muted" aria-live="polite" data-testid="queue-summary">
             {list ? (
               <>
-                {tasks.length} open {tasks.length === 1 ? 'case' : 'cases'}
+                {filters.status === 'information_requested'
+                  ? `${tasks.length} waiting on the referrer`
+                  : `${tasks.length} open ${tasks.length === 1 ? 'case' : 'cases'}`}
                 {emergent > 0 && <> · <strong className="text-emergent">{emergent} suspected emergent</strong></>}
                 {overdue > 0 && <> · <strong className="text-overdue">{overdue} overdue</strong></>}
               </>
@@ -168,6 +178,7 @@ export function QueueScreen({ api, search, navigate }: { api: Api; search: URLSe
       </div>
 
       <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+        <FilterSelect name="status" label="Status" value={filters.status} onChange={setFilter} options={STATUSES} />
         <FilterSelect name="team" label="Team" value={filters.team} onChange={setFilter}
           options={[['', 'All teams'], ...[...teams].sort().map((t): [string, string] => [t, t])]} />
         <FilterSelect name="urgency" label="Urgency" value={filters.urgency} onChange={setFilter}
@@ -207,7 +218,8 @@ export function QueueScreen({ api, search, navigate }: { api: Api; search: URLSe
           </thead>
           <tbody>
             {tasks.map((t, i) => {
-              const sla = slaState(t, now);
+              // A waiting task's clock is stopped: no countdown to show.
+              const sla = t.status === 'information_requested' ? PAUSED : slaState(t, now);
               return (
                 <tr
                   key={t.id}

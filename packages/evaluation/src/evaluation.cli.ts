@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   const onProgress = (m: string) => console.error(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${m}`);
   if (parsed.command === 'eval-fields') {
     const r = await runFieldsEvalCommand({ ...parsed.args, pipeline: pipelineSettings(loadConfig(process.env)), onProgress });
-    console.log(`wrote ${r.jsonPath} and ${r.markdownPath} in ${((Date.now() - started) / 1000).toFixed(1)} s (extractor ${r.report.extractor.version})`);
+    console.log(`wrote ${r.jsonPath} and ${r.markdownPath} in ${((Date.now() - started) / 1000).toFixed(1)} s (extractor ${r.report.extractor.version}, sources ${r.report.extractor.sourceDigest ?? '?'})`);
     console.log(r.summary);
   } else if (parsed.command === 'eval') {
     // The document stages run with the same settings the workers would (OCR_ENGINE, OCR_DPI, limits …).

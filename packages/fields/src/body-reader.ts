@@ -6,7 +6,9 @@ import { priorityPhrases } from './priority.ts';
 import type { LineInfo } from './sections.ts';
 
 const PAST = /\b(?:was|were|had|has been|seen|saw|known to|under|followed|previous(?:ly)?|discharged|attended|last (?:year|month|week)|ago|in (?:19|20)\d\d)\b[^.]{0,60}$/i;
-const REFER = /\b(?:refer(?:ral|ring|red)?|send(?:ing)?|forward(?:ing)?)\b(?:\s+(?:him|her|them|this\s+\w+|(?:mr|mrs|ms|miss|master)\.?\s+[A-Z][\w'-]+|the\s+patient|patient))?\s+(?:to|for)\s+(?:the\s+|your\s+|a\s+|an\s+)?/gi;
+const REFER = /\b(?:refer(?:ral|ring|red)?|send(?:ing)?|forward(?:ing)?)\b/gi;
+/** "to (the|your) ..." after a referral verb, within its sentence: "referring Mrs K (DOB ...) to your rheumatology clinic". */
+const TO = /\b(?:to|for)\s+(?:the\s+|your\s+|a\s+|an\s+|urgent\s+|routine\s+)*/gi;
 const REQUEST = /\b(?:refer(?:ral|ring)?|see|seeing|review|assess|assessment|opinion|advice|evaluat(?:e|ion)|consult(?:ation)?|grateful|appreciate|kindly|please)\b/i;
 const NOUN_AFTER = /^\s*(?:opinion|review|assessment|input|advice|evaluation|consultation|expertise)\b/i;
 const CLINIC_NOUN = /^(?:\s+(?:clinic|service|department|team|unit|outpatients?))+/i;
@@ -20,18 +22,27 @@ function proseLines(doc: Doc, infos: LineInfo[], page: number) {
 }
 
 export function readBody(doc: Doc, infos: LineInfo[], sink: Sink): void {
-  doc.pages.forEach((p, page) => {
-    for (const h of priorityPhrases(p.text)) sink(candidate('statedPriority', h.value, q(doc, page, h.start, h.end, h.strength), ev(doc, page, h.start, h.end)));
+  doc.texts.forEach((text, page) => {
+    for (const h of priorityPhrases(text)) sink(candidate('statedPriority', h.value, q(doc, page, h.start, h.end, h.strength), ev(doc, page, h.start, h.end)));
     const prose = proseLines(doc, infos, page);
     const inProse = (i: number) => prose.some((l) => i >= l.start && i <= l.end);
     REFER.lastIndex = 0;
-    for (let m = REFER.exec(p.text); m; m = REFER.exec(p.text)) {
-      const from = m.index + m[0].length;
-      if (!inProse(m.index) || PAST.test(p.text.slice(Math.max(0, m.index - 60), m.index + m[0].length))) continue;
-      const c = doc.clinics.best(p.text.slice(from, from + 60));
-      if (!c || c.start > 25) continue;
-      const end = from + c.end + (CLINIC_NOUN.exec(p.text.slice(from + c.end))?.[0].length ?? 0);
-      sink(candidate('referredTo', { raw: p.text.slice(from + c.start, end), specialty: c.specialty }, q(doc, page, from, end, 0.85), ev(doc, page, from + c.start, end)));
+    for (let m = REFER.exec(text); m; m = REFER.exec(text)) {
+      if (!inProse(m.index) || PAST.test(text.slice(Math.max(0, m.index - 60), m.index + m[0].length))) continue;
+      const verbEnd = m.index + m[0].length;
+      const stop = text.slice(verbEnd, verbEnd + 120).search(/[.!?](?:\s|$)(?<!\b(?:dr|mr|mrs|ms)\.\s?)/i);
+      const window = text.slice(verbEnd, stop < 0 ? verbEnd + 120 : verbEnd + stop);
+      TO.lastIndex = 0;
+      let from = -1;
+      let c: ReturnType<typeof doc.clinics.best> = null;
+      for (let t = TO.exec(window); t && !c; t = TO.exec(window)) {
+        const at = verbEnd + t.index + t[0].length;
+        const hit = doc.clinics.best(text.slice(at, at + 50));
+        if (hit && hit.start <= 25) [c, from] = [hit, at];
+      }
+      if (!c) continue;
+      const end = from + c.end + (CLINIC_NOUN.exec(text.slice(from + c.end))?.[0].length ?? 0);
+      sink(candidate('referredTo', { raw: text.slice(from + c.start, end), specialty: c.specialty }, q(doc, page, from, end, 0.85), ev(doc, page, from + c.start, end)));
     }
     for (const l of prose) {
       for (const c of doc.clinics.all(l.text)) {
@@ -75,9 +86,10 @@ function readPatientPhrases(doc: Doc, page: number, prose: Doc['lines'], sink: S
   }
   // Pronouns alone are a weak hint, and only when the text uses one set throughout.
   if ((he >= 3 && she === 0) || (she >= 3 && he === 0)) {
-    const l = prose.find((x) => /\b(?:he|she)\b/i.test(x.text))!;
-    const m = /\b(?:he|she)\b/i.exec(l.text)!;
-    sink(candidate('sex', he ? 'male' : 'female', q(doc, page, l.start, l.end, 0.72), ev(doc, page, l.start + m.index, l.start + m.index + m[0].length), 'text', { weak: true }));
+    // The count also takes his/her/him; the evidence needs a line that says he or she itself.
+    const l = prose.find((x) => /\b(?:he|she)\b/i.test(x.text));
+    const m = l ? /\b(?:he|she)\b/i.exec(l.text) : null;
+    if (l && m) sink(candidate('sex', he ? 'male' : 'female', q(doc, page, l.start, l.end, 0.72), ev(doc, page, l.start + m.index, l.start + m.index + m[0].length), 'text', { weak: true }));
   }
 }
 
@@ -115,7 +127,7 @@ function readReason(doc: Doc, infos: LineInfo[], sink: Sink): void {
   if (!body.length) return;
   const page = body[0]!.page;
   const lines = body.filter((l) => l.page === page);
-  const text = doc.pages[page]!.text;
+  const text = doc.texts[page]!;
   const from = lines[0]!.start;
   const to = lines[lines.length - 1]!.end;
   const sentences = splitSentences(text, from, to);

@@ -66,6 +66,18 @@ export function samePhone(a: string, b: string): boolean {
   return x === y || (x.length >= 7 && y.length >= 7 && (x.endsWith(y) || y.endsWith(x)));
 }
 
+const OCR_LETTER: Record<string, string> = { '0': 'o', '1': 'l', '|': 'l', '5': 's', '8': 'b' };
+
+/** The reverse, for words: "J0NES" → JONES, "Rheumato1ogy" → Rheumatology. Tokens that are mostly digits stay. */
+export function ocrLetters(s: string): string {
+  return s.replace(/[A-Za-z0-9|]+/g, (tok) => {
+    const letters = tok.replace(/[^A-Za-z]/g, '');
+    if (letters.length < 2 || letters.length === tok.length || letters.length < tok.length * 0.6) return tok;
+    const upper = letters === letters.toUpperCase();
+    return [...tok].map((c) => (OCR_LETTER[c] ? (upper ? (c === '1' || c === '|' ? 'I' : OCR_LETTER[c]!.toUpperCase()) : OCR_LETTER[c]) : c)).join('');
+  });
+}
+
 const OCR_DIGIT: Record<string, string> = { O: '0', o: '0', Q: '0', D: '0', l: '1', I: '1', i: '1', '|': '1', '!': '1', S: '5', s: '5', B: '8', Z: '2', z: '2', G: '6' };
 
 /**

@@ -9,7 +9,7 @@ const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5,
 const MON = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\\.?';
 const ISO = /(?<!\d)(\d{4})\s?[-/.]\s?(\d{1,2})\s?[-/.]\s?(\d{1,2})(?!\d)/;
 const NUMERIC = /(?<![\d/.-])(\d{1,2})\s?([/.-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d/])/;
-const DAY_MONTH = new RegExp(`(?<![\\d])(\\d{1,2})(?:st|nd|rd|th)?[\\s-]+(?:of\\s+)?${MON}[\\s,-]+(\\d{4}|'\\d{2})(?!\\d)`, 'i');
+const DAY_MONTH = new RegExp(`(?<![\\d])(\\d{1,2})(?:st|nd|rd|th)?[\\s-]+(?:of\\s+)?${MON}[\\s,-]+(\\d{4}|'?\\d{2})(?!\\d)`, 'i');
 const MONTH_DAY = new RegExp(`(?<![a-z])${MON}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})(?!\\d)`, 'i');
 const COMPACT = /(?<![\d/.-])(\d{8})(?![\d/.-])/;
 

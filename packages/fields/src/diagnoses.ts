@@ -14,7 +14,12 @@ function normaliseCode(raw: string): string {
   return first + raw[1] + third + raw.slice(3).toUpperCase();
 }
 
-const clean = (s: string) => s.replace(/^[\s\-–:;,.()[\]/]+|[\s\-–:;,.([\]/]+$/g, '').replace(/^\((.*)\)$/, '$1').replace(/\s+/g, ' ').trim();
+const clean = (s: string) =>
+  s
+    .replace(/\(\s*\)|\[\s*\]/g, ' ')
+    .replace(/^[\s\-–:;,.()[\]/]+|[\s\-–:;,.()[\]/]+$/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 function codesIn(part: string): { code: string; start: number; end: number }[] {
   const out: { code: string; start: number; end: number }[] = [];

@@ -15,15 +15,37 @@ export type Doc = {
   dayFirst: boolean;
   /** OCR words of each page sorted by offset (empty for text pages). */
   words: OcrWord[][];
+  /**
+   * Each page's text as the readers see it: on OCR pages a space across a wide gap between word boxes is a tab,
+   * so form columns stay apart as they do in typed text. Same length as the page text: offsets hold.
+   */
+  texts: string[];
 };
+
+/** OCR joins a row's words with single spaces; where the boxes are far apart that space is a column gap. */
+function gapped(p: PageInput, words: OcrWord[]): string {
+  if (!words.length) return p.text;
+  const chars = [...p.text];
+  for (let i = 1; i < words.length; i++) {
+    const a = words[i - 1]!;
+    const b = words[i]!;
+    const between = p.text.slice(a.end, b.start);
+    if (!/^ +$/.test(between)) continue;
+    const cw = (a.box.x1 - a.box.x0) / Math.max(1, a.end - a.start);
+    if (b.box.x0 - a.box.x1 > 2.5 * cw && Math.abs(b.box.y0 - a.box.y0) < (a.box.y1 - a.box.y0)) chars[a.end] = '\t';
+  }
+  return chars.join('');
+}
 
 export function buildDoc(input: ExtractInput): Doc {
   const lines: Line[] = [];
+  const words = input.pages.map((p) => (p.source === 'ocr' && p.words ? [...p.words].sort((a, b) => a.start - b.start) : []));
+  const texts = input.pages.map((p, i) => (p.text.length === [...p.text].length ? gapped(p, words[i]!) : p.text));
   input.pages.forEach((p, page) => {
     const ocr = p.source === 'ocr';
     let start = 0;
     let blank = true;
-    for (const raw of p.text.split('\n')) {
+    for (const raw of texts[page]!.split('\n')) {
       const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       if (text.trim()) {
         lines.push({ no: lines.length, page, start, end: start + text.length, text, ocr, blankBefore: blank });
@@ -32,9 +54,8 @@ export function buildDoc(input: ExtractInput): Doc {
       start += raw.length + 1;
     }
   });
-  const words = input.pages.map((p) => (p.source === 'ocr' && p.words ? [...p.words].sort((a, b) => a.start - b.start) : []));
   const allText = input.pages.map((p) => p.text).join('\n');
-  return { pages: input.pages, lines, today: input.today ?? new Date(), clinics: clinicMatcher(input.clinics), dayFirst: prefersDayFirst(allText), words };
+  return { pages: input.pages, lines, today: input.today ?? new Date(), clinics: clinicMatcher(input.clinics), dayFirst: prefersDayFirst(allText), words, texts };
 }
 
 /** The OCR words under [start, end) of a page. */

@@ -2,6 +2,7 @@ import type { ReferralFields } from '@triage/contracts';
 import { readAcroForm } from './acroform-reader.ts';
 import { readBody } from './body-reader.ts';
 import type { Candidate } from './candidate.ts';
+import { samePhone } from './checks.ts';
 import { buildDoc } from './doc.ts';
 import { readLabels } from './label-reader.ts';
 import { readBelow } from './layout-reader.ts';
@@ -28,8 +29,14 @@ export function extractFields(input: ExtractInput): ExtractResult {
   readSignature(doc, infos, sink);
   readBody(doc, infos, sink);
   if (input.acroform?.length) readAcroForm(doc, input.acroform, sink);
-  const fields = crossCheck(resolve(found), doc.today, input);
+  const fields = crossCheck(resolve(practiceNumbers(found)), doc.today, input);
   return { fields, version: FIELDS_VERSION, clinicsVersion: input.clinics.version };
+}
+
+/** A number the practice gives as its own is not the patient's, whichever section it was printed in. */
+function practiceNumbers(found: Candidate[]): Candidate[] {
+  const practice = found.filter((c) => (c.field === 'referrerPhone' || c.field === 'referrerFax') && c.confidence >= 0.7);
+  return found.filter((c) => c.field !== 'patientPhone' || !practice.some((p) => samePhone(p.value as string, c.value as string)));
 }
 
 /** A stated age must fit the birth date; a misfit means one of them is misread. */

@@ -29,6 +29,10 @@ function continuation(doc: Doc, infos: LineInfo[], i: number, slot: Slot): numbe
   return last;
 }
 
+// A row of tick boxes after a label is the tick-box reader's: the first option named is not the one ticked.
+const BOXED = new Set<Slot>(['priority', 'sex', 'referredTo', 'referralType', 'clinic']);
+const BOX = /\[[\s_xX✓✔]?\]|[☐☒☑□■]|\(\s*[xX✓✔]?\s*\)/;
+
 type NamePart = { page: number; section: Section; start: number; end: number; value: string; q: number; line: number };
 
 export function readLabels(doc: Doc, infos: LineInfo[], sink: Sink): OpenLabel[] {
@@ -42,7 +46,9 @@ export function readLabels(doc: Doc, infos: LineInfo[], sink: Sink): OpenLabel[]
       const lastOnLine = k === info.segs.length - 1;
       let end = line.start + seg.valueEnd;
       if (seg.valueEnd <= seg.valueStart) {
-        const j = lastOnLine ? continuation(doc, infos, i, slot) : i;
+        // On a scan the word boxes say which value sits under which label; the text order may not.
+        const boxed = line.ocr && (doc.words[line.page]?.length ?? 0) > 0;
+        const j = lastOnLine && !boxed ? continuation(doc, infos, i, slot) : i;
         if (j > i) end = doc.lines[j]!.end;
         else if (slot !== 'ignore') open.push({ line: i, seg, section });
       } else if (lastOnLine) end = doc.lines[continuation(doc, infos, i, slot)]!.end;
@@ -50,10 +56,10 @@ export function readLabels(doc: Doc, infos: LineInfo[], sink: Sink): OpenLabel[]
       if (end > start) {
         const ctx = { doc, page: line.page, start, end, base: 1, source: 'text' as const, section, zone: info.zone, ...(seg.hint !== undefined && { hint: seg.hint }) };
         if (slot === 'firstName' || slot === 'lastName') {
-          const raw = doc.pages[line.page]!.text.slice(start, end);
+          const raw = doc.texts[line.page]!.slice(start, end);
           const n = readPersonName(raw.split(/\t|\s{3,}/)[0]!, { lowercase: true });
           if (n) parts[slot].push({ page: line.page, section, start: start + n.start, end: start + n.end, value: n.value, q: n.quality, line: i });
-        } else readSlot(slot, ctx, sink);
+        } else if (!(BOXED.has(slot) && BOX.test(doc.texts[line.page]!.slice(start, end)))) readSlot(slot, ctx, sink);
       }
       if (seg.entry.implies && slot !== 'ignore') section = seg.entry.implies;
     });
@@ -65,7 +71,8 @@ export function readLabels(doc: Doc, infos: LineInfo[], sink: Sink): OpenLabel[]
 /** "Last name: Smith  First name: John" → John Smith, when both sit close together in one section. */
 function composeNames(doc: Doc, parts: Record<'firstName' | 'lastName', NamePart[]>, sink: Sink): void {
   for (const last of parts.lastName) {
-    const first = parts.firstName.find((f) => f.page === last.page && f.section === last.section && Math.abs(f.line - last.line) <= 3);
+    const apart = (a: Section, b: Section) => a !== b && (a === 'referrer' || b === 'referrer');
+    const first = parts.firstName.find((f) => f.page === last.page && !apart(f.section, last.section) && Math.abs(f.line - last.line) <= 3);
     const evs = [first, last].flatMap((p) => (p ? [evidence(doc, p.page, p.start, p.end)] : []));
     const value = first ? `${first.value} ${last.value}` : last.value;
     const q = first ? 0.96 * Math.min(1, (first.q + last.q) / 1.1) : 0.35;

@@ -8,7 +8,7 @@ export type Segment = {
   labelEnd: number;
   valueStart: number;
   valueEnd: number;
-  sep: 'colon' | 'gap' | 'space' | 'eol';
+  sep: 'colon' | 'dash' | 'gap' | 'space' | 'eol';
   /** A parenthesis after the label, e.g. "(Last, First)" or "(dd/mm/yyyy)". */
   hint?: string;
 };
@@ -24,7 +24,7 @@ export const fold = (s: string): string =>
     .replace(/[^a-z]/g, '');
 
 const CHAR: Record<string, string> = {
-  o: '[o0]', i: '[il1|!]', l: '[li1|]', s: '[s5]', m: '(?:m|rn)', ' ': '\\s{0,3}', '.': '\\.?\\s*', '/': '\\s*[/\\\\|]?\\s*',
+  o: '[o0]', i: '[il1|!]', l: '[li1|]', s: '[s5]', m: '(?:m|rn)', ' ': ' ?', '.': '\\.?\\s*', '/': '\\s*[/\\\\|]?\\s*',
   '-': '[\\s-]?', '#': '\\s*#', ',': '\\s*,?\\s*', '(': '\\s*\\(?\\s*', ')': '\\s*\\)?', '&': '\\s*(?:&|and)\\s*', "'": "['’]?",
 };
 const phraseRe = (p: string) => [...p].map((c) => CHAR[c] ?? c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('');
@@ -34,7 +34,9 @@ for (const e of LABELS) if (!BY_FOLD.has(fold(e.phrase))) BY_FOLD.set(fold(e.phr
 const SORTED = [...LABELS].sort((a, b) => b.phrase.length - a.phrase.length);
 const LABEL_RE = new RegExp(`(?<![A-Za-z0-9])(?:${SORTED.map((e) => phraseRe(e.phrase)).join('|')})(?![A-Za-z])`, 'gi');
 
-const SEG_START = /(?:^[\s•*·>\-–]*(?:\d{1,2}[.)]\s*)?|\t\s*|\s{2,}|[|;,(\]]\s*|[:.]\s+)$/;
+const LINE_START = /^[\s•*·>\-–]*(?:\d{1,2}[.)]\s*)?$/;
+/** What ends a cell or a clause, so a label may follow it. */
+const CELL_END = /(?:\t\s*|\s{2,}|[|;,(\]]\s*|[:.]\s+)$/;
 const TYPED: Record<NonNullable<LabelEntry['typed']>, RegExp> = {
   date: /^\(?\s*(?:\d{1,4}\s?[/.-]\s?\d|\d{1,2}(?:st|nd|rd|th)?[\s-]+[a-z]{3}|[a-z]{3,9}\.?\s+\d{1,2}\b|\d{8}\b)/i,
   phone: /^\(?\+?\s?\d[\d\s().-]{5,}\d/,
@@ -42,8 +44,10 @@ const TYPED: Record<NonNullable<LabelEntry['typed']>, RegExp> = {
 };
 
 function separator(rest: string): { sep: Segment['sep']; len: number } {
-  const colon = /^\s*(?:[:：;=]|#(?=\s*[A-Za-z0-9])|[-–—](?=\s))\s*/.exec(rest);
+  const colon = /^\s*(?:[:：;=]|#(?=\s*[A-Za-z0-9]))\s*/.exec(rest);
   if (colon) return { sep: 'colon', len: colon[0].length };
+  const dash = /^\s*[-–—](?=\s)\s*/.exec(rest);
+  if (dash) return { sep: 'dash', len: dash[0].length };
   if (/^\s*$/.test(rest)) return { sep: 'eol', len: rest.length };
   const gap = /^(?:\t|\s{2,})\s*/.exec(rest);
   if (gap) return { sep: 'gap', len: gap[0].length };
@@ -68,15 +72,17 @@ export function scanLine(text: string, ocr: boolean): Segment[] {
     }
     const { sep, len } = separator(text.slice(labelEnd));
     const valueStart = labelEnd + len;
-    const atStart = SEG_START.test(text.slice(0, labelStart));
-    const atLineStart = /^[\s•*·>\-–]*(?:\d{1,2}[.)]\s*)?$/.test(text.slice(0, labelStart));
+    // Only the few characters before a label matter: keeps a line of thousands of labels linear.
+    const atLineStart = labelStart <= 24 && LINE_START.test(text.slice(0, labelStart));
+    const atStart = atLineStart || CELL_END.test(text.slice(Math.max(0, labelStart - 24), labelStart));
     const ahead = text.slice(valueStart, valueStart + 40);
     const typedOk = !!entry.typed && TYPED[entry.typed].test(ocr ? ocrDigits(ahead) : ahead);
     let ok: boolean;
     if (entry.weak) ok = atStart && (sep === 'colon' || ((sep === 'gap' || sep === 'eol') && atLineStart) || (sep === 'space' && typedOk && atStart));
-    else if (sep === 'colon') ok = true;
+    else if (sep === 'colon' || sep === 'dash') ok = true;
     else if (sep === 'gap' || sep === 'eol') ok = atStart || typedOk;
-    else ok = typedOk || (ocr && atLineStart && entry.phrase.includes(' '));
+    // Scans lose colons: a specific label at the start of a cell still is one.
+    else ok = typedOk || (ocr && atStart);
     if (!ok) continue;
     hits.push({ entry, labelStart, labelEnd, valueStart, sep, ...(hint !== undefined && { hint }) });
     LABEL_RE.lastIndex = Math.max(LABEL_RE.lastIndex, labelEnd);

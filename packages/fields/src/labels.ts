@@ -65,11 +65,11 @@ const SPECS: Spec[] = [
   ...list('organization', 'practice|practice name|organization|organisation|facility|facility name|referring practice|referring facility|referring clinic|referring organization|referring organisation|practice/clinic|group practice|surgery|institution|office|office name|hospital|practice address', R),
   ...list('clinic', 'clinic|clinic name', { weak: true }),
   ...list('referredTo', 'refer to|referred to|referral to|referring to|specialty|specialty requested|speciality|speciality requested|requested specialty|service requested|requested service|consult requested|consultation requested|specialist|to see|clinic requested|consult to|referred to specialty|specialty required|appointment with|department|dept|service|referral for|referred for|destination|receiving clinic|receiving service|consultant', { implies: 'target' }),
-  ['to', 'to', { weak: true }],
-  ['to', 'attn', { weak: true }],
-  ['to', 'attention', { weak: true }],
+  ['to', 'to', { weak: true, implies: 'target' }],
+  ['to', 'attn', { weak: true, implies: 'target' }],
+  ['to', 'attention', { weak: true, implies: 'target' }],
   ...list('priority', 'priority|urgency|urgency level|priority level|triage|triage category|referral priority|referral urgency|appointment priority|request priority|priority status|level of urgency|clinical urgency|urgent'),
-  ...list('referralType', 'referral type|type of referral|request type|appointment type|type of request'),
+  ...list('referralType', 'referral type|type of referral|request type|appointment type|type of request|referral|consult|consultation'),
   ...list('reason', 'reason for referral|reason for consult|reason for consultation|reason for visit|referral reason|reason|clinical question|question|presenting complaint|chief complaint|presenting problem|clinical details|clinical information|clinical summary|indication|indications|reason for request|reason for appointment|consult reason|purpose of referral|problem|symptoms|concern|request|reason for the referral|referral question|brief history|clinical history|history', { implies: 'clinical' }),
   ...list('diagnosis', 'diagnosis|diagnoses|dx|diagnosis/icd-10|diagnosis/icd10|diagnosis (icd-10)|diagnosis code|diagnosis codes|icd-10|icd10|icd-10 code|icd-10 codes|icd-10-cm|icd code|icd codes|icd|working diagnosis|provisional diagnosis|primary diagnosis|secondary diagnosis|impression|problem list|diagnosis/reason|suspected diagnosis', { implies: 'clinical' }),
   ...list('referralDate', 'referral date|date of referral|date referred|referred on|date sent|date of request|request date|letter date|dated|date signed|date of letter|referral sent', { typed: 'date' }),
@@ -79,7 +79,7 @@ const SPECS: Spec[] = [
 
 // Everyday words: labels only at the start of a line or cell and before a colon.
 const COMMON = new Set(
-  'patient first last history question request problem reason concern symptoms indication surgery office hospital practice facility institution organization organisation service department dept specialist consultant destination referring from author sender referrer urgent triage impression dx dated street city state zip town county cell mobile mob signed signature physician doctor provider clinician practitioner carrier insurance age time page results plan exam ward room bed race ref reference group onset relationship subscriber language meds medication medications allergies allergy pharmacy web website labs mother father guardian carer employer occupation priority urgency diagnosis'.split(' '),
+  'patient referral consult consultation first last history question request problem reason concern symptoms indication surgery office hospital practice facility institution organization organisation service department dept specialist consultant destination referring from author sender referrer urgent triage impression dx dated street city state zip town county cell mobile mob signed signature physician doctor provider clinician practitioner carrier insurance age time page results plan exam ward room bed race ref reference group onset relationship subscriber language meds medication medications allergies allergy pharmacy web website labs mother father guardian carer employer occupation priority urgency diagnosis'.split(' '),
 );
 
 export const LABELS: LabelEntry[] = SPECS.map(([slot, phrase, o]) => ({ slot, phrase, ...o, ...((COMMON.has(phrase) || phrase.length <= 2) && { weak: true }) }));

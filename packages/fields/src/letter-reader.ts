@@ -2,10 +2,11 @@
 import { candidate, type Sink } from './candidate.ts';
 import { isDateOnly } from './dates.ts';
 import { evidence, ocrFactor, type Doc, type Line } from './doc.ts';
-import { isCredential, readPersonName } from './names.ts';
-import { CLOSING, SALUTATION, type LineInfo } from './sections.ts';
+import { isCredential, ORG, readPersonName } from './names.ts';
+import { closingOf, SALUTATION, type LineInfo } from './sections.ts';
 
-export const ORG = /\b(?:practice|clinic|surgery|medical|health|healthcare|hospital|centre|center|associates|group|partners|partnership|physicians|family medicine|infirmary|trust|llc|inc|pllc|ltd|institute|university|foundation|services|medicine|pediatrics|paediatrics|doctors)\b/i;
+// Document titles and fax banners head a page without naming who sent it.
+const NOT_ORG = /\b(?:referral|form|fax|facsimile|cover|request|consultation|letter|confidential|urgent|routine|page|transmission|private|date|to|from|attn|re)\b/i;
 const JOB = /^(?:consultant|general practitioner|gp|family physician|physician|registrar|resident|fellow|nurse|practitioner|internist|specialist|director|partner|principal|locum|attending|associate|senior|clinical|medical director|on behalf of|pp|p\.p\.|dictated|electronically|signed|md|do|mbbs)\b/i;
 const ADDRESS = /^\d|\b(?:street|st|road|rd|avenue|ave|lane|ln|drive|suite|floor|blvd|way|close|court|house|building)\b\.?/i;
 const PEOPLE = /\s+(?:colleagues?|team|doctors?|consultants?|staff|specialists?|registrars?|all|department\s+colleagues)$/i;
@@ -21,9 +22,10 @@ export function readHeader(doc: Doc, infos: LineInfo[], sink: Sink): void {
   let orgSeen = false;
   top.forEach((l, k) => {
     const info = infos[l.no]!;
+    if (l.text.length > 400) return;
     const d = isDateOnly(l.text, { kind: 'event', today: doc.today, dayFirst: doc.dayFirst });
     if (d) return sink(candidate('referralDate', d.iso, (header.length ? 0.86 : 0.75) * (d.ambiguous ? 0.96 : 1) * f(doc, l, d.start, d.end), [ev(doc, l, d.start, d.end)], 'text', { alts: d.alts }));
-    if (info.segs.length || /\d{3}.*\d{3}|@|www\.|https?:/i.test(l.text)) return;
+    if (info.segs.length || l.text.length > 200 || /\d{3}.*\d{3}|@|www\.|https?:/i.test(l.text)) return;
     const a = l.text.search(/\S/);
     const text = l.text.trim().replace(/[,.]$/, '');
     const b = a + text.length;
@@ -31,7 +33,7 @@ export function readHeader(doc: Doc, infos: LineInfo[], sink: Sink): void {
     const clinic = doc.clinics.best(text);
     const target = info.section === 'target' || (orgSeen && clinic && !/associates|group|partners|practice/i.test(text));
     if (target && clinic && header.length) return sink(candidate('referredTo', { raw: text.slice(0, 200), specialty: clinic.specialty }, 0.72 * f(doc, l, a, b), [ev(doc, l, a, b)]));
-    if (orgSeen || !header.length || k > 3 || words.length > 9 || /\d/.test(text) || readPersonName(text)?.title) return;
+    if (orgSeen || !header.length || k > 3 || words.length > 9 || /\d/.test(text) || readPersonName(text)?.title || NOT_ORG.test(text)) return;
     const orgish = ORG.test(text);
     const titled = words.every((w) => /^[A-Z&'(]|^(?:of|and|the|at|for|de|la)$/.test(w));
     if (orgish || (k === 0 && titled && words.length >= 2)) {
@@ -52,9 +54,10 @@ export function readSalutation(doc: Doc, sink: Sink): void {
     if (m && /\(/.test(rest)) sink(candidate('referredTo', { raw: rest.slice(m.start, m.end), specialty: m.specialty }, 0.7, [ev(doc, l, a + m.start, a + m.end)]));
     return;
   }
+  const full = doc.clinics.best(rest);
   rest = rest.replace(PEOPLE, '').replace(/^the\s+/i, '');
   const off = a + l.text.slice(a).indexOf(rest);
-  const m = doc.clinics.best(rest);
+  const m = doc.clinics.best(rest) ?? full;
   if (!rest || (!m && !/clinic|department|service|unit|centre|center|team|colleague/i.test(l.text))) return;
   sink(candidate('referredTo', { raw: rest.slice(0, 200), specialty: m?.specialty ?? null }, (m ? 0.93 : 0.6) * f(doc, l, off, off + rest.length), [ev(doc, l, off, off + rest.length)]));
 }
@@ -78,14 +81,14 @@ function parts(text: string, from: number, to: number): Part[] {
 /** The signature: the first name after the closing (or a trailing "Dr ..." line), and the practice with it. */
 export function readSignature(doc: Doc, infos: LineInfo[], sink: Sink): void {
   const lines = doc.lines.filter((_, i) => infos[i]!.zone === 'signature').slice(0, 8);
-  const closed = lines.length > 0 && CLOSING.test(lines[0]!.text);
+  const closed = lines.length > 0 && closingOf(lines[0]!.text) !== null;
   let named = -1;
   let orgDone = false;
   lines.forEach((l, k) => {
     if (/^\s*(?:cc|copy|enc|encl)\b/i.test(l.text)) return;
     const info = infos[l.no]!;
-    const closing = k === 0 ? CLOSING.exec(l.text) : null;
-    const from = closing ? closing[0].length : 0;
+    const closing = k === 0 ? closingOf(l.text) : null;
+    const from = closing ? closing.length : 0;
     const to = info.segs.filter((s) => s.labelStart >= from).reduce((m, s) => Math.min(m, s.labelStart), l.text.length);
     const ps = parts(l.text, from, to);
     ps.forEach((p, j) => {

@@ -1,5 +1,8 @@
 // Person names as labels, "Re:" lines and signatures write them.
 
+/** Words that make a name an organisation's: Riverside Family Practice, Lakeside Internal Medicine. */
+export const ORG = /\b(?:practice|clinic|surgery|medical|health|healthcare|hospital|centre|center|associates|group|partners|partnership|physicians|family medicine|infirmary|trust|llc|inc|pllc|ltd|institute|university|foundation|services|medicine|pediatrics|paediatrics|doctors|primary care|care|wellness|pc)\b/i;
+
 export type NameRead = { value: string; start: number; end: number; title?: string; quality: number; spans: [number, number][] };
 
 const TITLE = /^(mr|mrs|ms|miss|mx|master|dr|doctor|prof|professor|sir|dame|rev)\.?(?=\s)/i;
@@ -11,7 +14,8 @@ const STOP = new Set(
 
 const isNameToken = (t: string, lower: boolean) =>
   !STOP.has(t.toLowerCase()) &&
-  (/^[A-Z][a-z'’-]*[a-z]$/.test(t) || /^[A-Z]{2,}(?:[-'’][A-Z]+)*$/.test(t) || /^[A-Z]\.?$/.test(t) || /^(?:Mc|Mac|O'|O’|D'|D’)[A-Z][a-z]+$/.test(t) || /^[A-Z][a-z]+[-'’][A-Z][a-z]+$/.test(t) || (lower && /^[a-z][a-z'’-]+$/.test(t)));
+  // Smith, McDonald, O'Neill-Byrne; SMITH, O'NEILL; initials; lowercase only where a label vouches for it.
+  (/^[A-Z][A-Za-z'’]*[a-z](?:-[A-Z][A-Za-z'’]*[a-z])*$/.test(t) || /^(?:[A-Z]['’])?[A-Z]{2,}(?:[-'’][A-Z]+)*$/.test(t) || /^[A-Z]\.?$/.test(t) || (lower && /^[a-z][a-z'’-]+$/.test(t)));
 
 type Tok = { t: string; start: number; end: number };
 
@@ -19,7 +23,8 @@ function tokens(s: string, from: number): Tok[] {
   const out: Tok[] = [];
   const re = /[^\s,;:()/|]+|[,;:()/|]/g;
   re.lastIndex = from;
-  for (let m = re.exec(s); m; m = re.exec(s)) {
+  // A name is a few words: never tokenise a whole page to read one.
+  for (let m = re.exec(s); m && out.length < 16; m = re.exec(s)) {
     // A full stop after a word ends the sentence; after an initial it is part of it.
     const t = /^[A-Za-z][a-z]+\.$/.test(m[0]) && !CREDENTIAL.test(m[0]) ? m[0].slice(0, -1) : m[0];
     out.push({ t, start: m.index, end: m.index + t.length });

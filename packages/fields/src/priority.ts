@@ -52,11 +52,15 @@ export function priorityFromValue(s: string): PriorityHit | null {
   return null;
 }
 
-const clauseStart = (s: string, i: number) => Math.max(s.lastIndexOf('.', i - 1), s.lastIndexOf(';', i - 1), s.lastIndexOf(',', i - 1), s.lastIndexOf('\n\n', i - 1), s.lastIndexOf(' but ', i - 1)) + 1;
+const MAX_HITS = 200;
+/** How far around a word its line, clause and sentence are looked for. */
+const CONTEXT = 300;
+
+const clauseStart = (s: string, i: number) => Math.max(i - CONTEXT, s.lastIndexOf('.', i - 1), s.lastIndexOf(';', i - 1), s.lastIndexOf(',', i - 1), s.lastIndexOf('\n\n', i - 1), s.lastIndexOf(' but ', i - 1)) + 1;
 function sentence(s: string, i: number): [number, number] {
-  const a = Math.max(s.lastIndexOf('.', i - 1), s.lastIndexOf('?', i - 1), s.lastIndexOf('!', i - 1), s.lastIndexOf('\n\n', i - 1)) + 1;
-  const rest = s.slice(i).search(/[.?!](?:\s|$)|\n\n/);
-  return [a, rest < 0 ? s.length : i + rest];
+  const a = Math.max(i - CONTEXT, s.lastIndexOf('.', i - 1), s.lastIndexOf('?', i - 1), s.lastIndexOf('!', i - 1), s.lastIndexOf('\n\n', i - 1)) + 1;
+  const rest = s.slice(i, i + CONTEXT).search(/[.?!](?:\s|$)|\n\n/);
+  return [a, rest < 0 ? Math.min(s.length, i + CONTEXT) : i + rest];
 }
 
 /**
@@ -67,7 +71,10 @@ function sentence(s: string, i: number): [number, number] {
 export function priorityPhrases(text: string): PriorityHit[] {
   const out: PriorityHit[] = [];
   TERM_RE.lastIndex = 0;
-  for (let m = TERM_RE.exec(text); m; m = TERM_RE.exec(text)) {
+  let seen = 0;
+  // A referral states its priority a handful of times; past a few hundred words of urgency it is not a letter.
+  for (let m = TERM_RE.exec(text); m && seen < MAX_HITS; m = TERM_RE.exec(text)) {
+    seen++;
     const term = termAt(m);
     if (term.valueOnly) continue;
     const word = m[0];
@@ -78,9 +85,9 @@ export function priorityPhrases(text: string): PriorityHit[] {
     const after = text.slice(end, end + 40);
     if (term.value !== 'routine' && !/^not\b|^non/i.test(word) && PLACE.test(after)) continue;
     if (/^routine/i.test(word) && PLACE.test(after)) continue;
-    const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+    const lineStart = Math.max(text.lastIndexOf('\n', start - 1) + 1, start - CONTEXT);
     const lineEndRaw = text.indexOf('\n', end);
-    const line = text.slice(lineStart, lineEndRaw < 0 ? text.length : lineEndRaw);
+    const line = text.slice(lineStart, Math.min(lineEndRaw < 0 ? text.length : lineEndRaw, end + CONTEXT));
     const value = negated(text.slice(clauseStart(text, start), start), term.value);
     if (!value) continue;
     const [s0, s1] = sentence(text, start);

@@ -1,14 +1,22 @@
 import type { Doc } from './doc.ts';
-import type { Section } from './labels.ts';
+import type { Section, Slot } from './labels.ts';
 import { scanLine, type Segment } from './label-scan.ts';
 
 /** Where a line sits in a letter: the letterhead, the body, the signature; forms are 'none'. */
 export type Zone = 'header' | 'body' | 'signature' | 'none';
 export type LineInfo = { segs: Segment[]; zone: Zone; section: Section; heading: boolean };
 
-export const CLOSING = /^\s*(?:yours\s+(?:sincerely|faithfully|truly)|sincerely(?:\s+yours)?|(?:with\s+)?(?:kind|best|warm|warmest|many)?\s*(?:regards|wishes)|many\s+thanks|thanks(?:\s+again)?|thank\s+you|respectfully(?:\s+yours)?|cordially)\b[\s,.!-]*/i;
-export const SALUTATION = /^\s*dear\s+/i;
+const CLOSING_RE = /^(?:yours\s+(?:sincerely|faithfully|truly)|sincerely(?:\s+yours)?|(?:with\s+)?(?:kind|best|warm|warmest|many)?\s*(?:regards|wishes)|many\s+thanks|thanks(?:\s+again)?|thank\s+you|respectfully(?:\s+yours)?|cordially)\b[\s,.!-]*/i;
+/** The closing phrase at the start of a line ("Yours sincerely,"), leading space included; null when none. */
+export function closingOf(text: string): string | null {
+  const lead = /^\s*/.exec(text)![0];
+  const m = CLOSING_RE.exec(text.slice(lead.length));
+  return m ? lead + m[0] : null;
+}
+export const SALUTATION = /^\s*(?:dear\s+|to whom it may concern\b)/i;
 export const SIGNATURE = /^\s*(?:dr\.?|doctor|prof\.?|professor)\s+[A-Z]|^\s*[A-Z][\w.' -]{1,40},\s*(?:md|do|mbbs|mbchb|np|fnp|pa-c|frcp|mrcgp|dpm)\b/i;
+
+const LETTERHEAD = new Set<Slot>(['phone', 'fax', 'referrerPhone', 'referrerFax', 'address', 'organization', 'npi', 'date', 'referralDate', 'cityStateZip', 'ignore']);
 
 const HEADINGS: [Section, RegExp][] = [
   ['other', /^(?:emergency contact|next of kin|guarantor|parent|guardian|carer|caregiver|responsible party|subscriber|policy ?holder)\b/],
@@ -40,11 +48,11 @@ export function layoutLines(doc: Doc): LineInfo[] {
   const reLine = infos.findIndex((i) => i.segs[0]?.entry.slot === 're' && i.segs[0].labelStart <= 2);
   const opening = [salutation, reLine].filter((i) => i >= 0).reduce((a, b) => Math.min(a, b), n);
   let closing = -1;
-  for (let i = Math.max(opening, Math.floor(n * 0.4)); i < n && closing < 0; i++) {
+  for (let i = Math.max(opening < n ? opening : 0, Math.floor(n * 0.4)); i < n && closing < 0; i++) {
     const text = doc.lines[i]!.text;
-    const m = CLOSING.exec(text);
+    const m = closingOf(text);
     // "Thank you for seeing her" is body text: thanks close a letter only on their own line.
-    if (m && (!text.slice(m[0].length).trim() || /^\s*(?:yours|sincerely|kind|best|warm|regards|respectfully|cordially)/i.test(m[0]))) closing = i;
+    if (m && (!text.slice(m.length).trim() || /^\s*(?:yours|sincerely|kind|best|warm|regards|respectfully|cordially)/i.test(m))) closing = i;
   }
   const letter = salutation >= 0 || closing >= 0;
   // No closing line: a letter still ends in its signature ("Dr A. Patel, Riverside Family Practice, NPI ...").
@@ -52,11 +60,14 @@ export function layoutLines(doc: Doc): LineInfo[] {
   if (signature < 0 && letter) {
     for (let i = Math.max(opening + 1, n - 3); i < n && signature < 0; i++) if (SIGNATURE.test(doc.lines[i]!.text)) signature = i;
   }
+  // A form's letterhead: the lines above its first section or patient label (practice name, phone, fax).
+  const formTop = letter ? 0 : Math.min(6, infos.findIndex((x) => x.heading || headingOf(doc.lines[infos.indexOf(x)]!.text, x.segs) !== null || x.segs.some((s) => !LETTERHEAD.has(s.entry.slot))));
   let section: Section = 'none';
   let reActive = false;
   for (let i = 0; i < n; i++) {
     const line = doc.lines[i]!;
     const info = infos[i]!;
+    if (!letter && i < formTop) info.zone = 'header';
     if (letter) info.zone = i < opening && opening < n ? 'header' : signature >= 0 && i >= signature ? 'signature' : 'body';
     // Patient details follow a "Re:" line as labelled lines; the first line of prose ends them.
     if (line.blankBefore || !info.segs.some((s) => s.labelStart <= 3)) reActive = false;

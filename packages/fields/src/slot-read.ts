@@ -21,7 +21,12 @@ function readRe(c: SlotCtx, sink: Sink): boolean {
   const raw = rawOf(c);
   const lead = /^\s*(?:(?:urgent|routine|new|re-?)?\s*(?:referral|consultation|request)\s+(?:for|of|re:?)\s+|patient:?\s+)/i.exec(raw);
   const skip = lead ? lead[0].length : 0;
-  const ok = readName({ ...at(c, LABEL.specific), start: c.start + skip }, 'patientName', sink);
+  // "Re: Cardiology referral - Thomas Baker": the name may follow a dash or colon.
+  let ok = readName({ ...at(c, LABEL.specific), start: c.start + skip }, 'patientName', sink);
+  for (const m of raw.matchAll(/\s[-–—]\s|:\s|,\s/g)) {
+    if (ok || m.index > 60) break;
+    ok = readName({ ...at(c, 0.92), start: c.start + m.index + m[0].length }, 'patientName', sink);
+  }
   const text = c.doc.pages[c.page]!.source === 'ocr' ? ocrDigits(raw) : raw;
   const d = readDate(text, { kind: 'birth', today: c.doc.today, dayFirst: c.doc.dayFirst });
   if (d) sink(candidate('birthDate', d.iso, 0.8 * (d.ambiguous ? 0.96 : 1) * ocrFactor(c.doc, c.page, c.start, c.end), [evidence(c.doc, c.page, c.start + d.start, c.start + d.end)], c.source, { alts: d.alts }));

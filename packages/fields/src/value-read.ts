@@ -1,16 +1,16 @@
 // Typed values after a label: each reader validates what it reads and scores it.
 import type { FieldSource } from '@triage/contracts';
 import { candidate, type Sink } from './candidate.ts';
-import { npiValid, nhsValid, ocrDigits, phoneQuality, ssnValid } from './checks.ts';
+import { npiValid, nhsValid, ocrDigits, ocrLetters, phoneQuality, ssnValid } from './checks.ts';
 import { readDate, type DateKind } from './dates.ts';
 import { evidence, ocrFactor, type Doc } from './doc.ts';
-import { readPersonName } from './names.ts';
+import { ORG, readPersonName } from './names.ts';
 import { priorityFromValue } from './priority.ts';
 
 /** A raw value on a page: [start, end) of page `page`'s text; `base` is what its label is worth. */
 export type ValueCtx = { doc: Doc; page: number; start: number; end: number; base: number; source: FieldSource; hint?: string };
 
-export const rawOf = (c: ValueCtx): string => c.doc.pages[c.page]!.text.slice(c.start, c.end);
+export const rawOf = (c: ValueCtx): string => c.doc.texts[c.page]!.slice(c.start, c.end);
 const isOcr = (c: ValueCtx) => c.doc.pages[c.page]!.source === 'ocr';
 const ev = (c: ValueCtx, a: number, b: number) => evidence(c.doc, c.page, c.start + a, c.start + b);
 const conf = (c: ValueCtx, a: number, b: number, q: number) => c.base * q * ocrFactor(c.doc, c.page, c.start + a, c.start + b);
@@ -24,17 +24,36 @@ export function firstCell(s: string): number {
 const EMPTY = /^[\s_.\-–:?]*$|^(?:n\/?a|none|nil|unknown|not known|not applicable|tbc|tba|-+)\.?$/i;
 
 export function readName(c: ValueCtx, field: 'patientName' | 'referrerName', sink: Sink, opts: { lastFirst?: boolean } = {}): boolean {
-  const raw = rawOf(c);
+  const raw = isOcr(c) ? ocrLetters(rawOf(c)) : rawOf(c);
   const cut = raw.slice(0, firstCell(raw));
   const lastFirst = opts.lastFirst || /last.*first|surname/i.test(c.hint ?? '');
   const n = readPersonName(cut, { lastFirst, lowercase: true });
-  if (!n) return false;
+  if (!n) return field === 'referrerName' && readOrganization(c, cut, 0, sink);
+  const after = cut.slice(n.end);
+  // "From: Lakeside Internal Medicine" names a practice, not a doctor.
+  if (field === 'referrerName' && new RegExp(`^\\s*${ORG.source}`, 'i').test(after)) return readOrganization(c, cut, 0, sink);
   const evs = n.spans.map(([a, b]) => ev(c, a, b));
   sink(candidate(field, n.value, conf(c, n.start, n.end, n.quality), evs, c.source));
+  const org = /^\s*(?:,\s*(?:(?:md|do|mbbs|np|pa-c|frcp|mrcgp)\.?,?\s*)*)([^,;()]{3,80})/i.exec(after);
+  if (field === 'referrerName' && org && ORG.test(org[1]!)) readOrganization(c, cut, n.end + org[0].length - org[1]!.length, sink);
+  const sexAfter = /^\s*[(,]\s*(m|f|male|female)\s*[),]/i.exec(after);
+  if (field === 'patientName' && sexAfter) {
+    const a = n.end + sexAfter[0].indexOf(sexAfter[1]!);
+    sink(candidate('sex', sexOf(sexAfter[1]!)!, conf(c, a, a + sexAfter[1]!.length, 0.94), [ev(c, a, a + sexAfter[1]!.length)], c.source));
+  }
   if (field === 'patientName' && n.title) {
     const sex = /^(mr|master)$/.test(n.title) ? 'male' : /^(mrs|ms|miss)$/.test(n.title) ? 'female' : n.title === 'mx' ? 'other' : null;
     if (sex) sink(candidate('sex', sex, 0.85 * ocrFactor(c.doc, c.page, c.start, c.end), [ev(c, raw.search(/\S/), n.end)], c.source, { weak: true }));
   }
+  return true;
+}
+
+/** An organisation's name at `from` in a cell: up to a full stop, a comma or a column gap. */
+function readOrganization(c: ValueCtx, cut: string, from: number, sink: Sink): boolean {
+  const m = /^\s*([^,;.()\t]{3,100}?)\s*(?:[,;.()\t]|$)/.exec(cut.slice(from));
+  if (!m || !ORG.test(m[1]!)) return false;
+  const a = from + m[0].indexOf(m[1]!);
+  sink(candidate('referrerOrganization', m[1]!, conf(c, a, a + m[1]!.length, 0.88), [ev(c, a, a + m[1]!.length)], c.source));
   return true;
 }
 
@@ -117,6 +136,8 @@ export function sexOf(s: string): 'female' | 'male' | 'other' | 'unknown' | null
 export function readSex(c: ValueCtx, sink: Sink): boolean {
   const raw = rawOf(c);
   const cut = raw.slice(0, Math.min(firstCell(raw), 30));
+  // "Sex:  M   F" is the blank form's list of options, not an answer.
+  if (/\b(?:m|male)\b[^\n]*\b(?:f|female)\b|\b(?:f|female)\b[^\n]*\b(?:m|male)\b/i.test(raw.split('\n')[0]!)) return false;
   const sex = sexOf(cut);
   if (!sex) return false;
   const a = cut.search(/\S/);
@@ -127,13 +148,15 @@ export function readSex(c: ValueCtx, sink: Sink): boolean {
 
 /** Free text (payer, organisation, address, reason): whitespace collapsed, cut at `max` on a word boundary. */
 export function readText(c: ValueCtx, field: 'insurancePayer' | 'referrerOrganization' | 'patientAddress' | 'reason', sink: Sink, max: number, q = 1): boolean {
-  const raw = rawOf(c);
+  const raw = isOcr(c) && field !== 'patientAddress' ? ocrLetters(rawOf(c)) : rawOf(c);
   const oneCell = field !== 'reason' && field !== 'patientAddress';
   const cut = oneCell ? raw.slice(0, firstCell(raw)) : raw;
   const a = cut.search(/[^\s_:.\-–]/);
   if (a < 0) return false;
   let b = cut.length;
-  while (b > a && /[\s_,;.]/.test(cut[b - 1]!)) b--;
+  // A reason is a sentence and keeps its full stop; a payer or a practice does not need one.
+  const trailing = field === 'reason' ? /[\s_,;]/ : /[\s_,;.]/;
+  while (b > a && trailing.test(cut[b - 1]!)) b--;
   const collapse = (x: string) => x.replace(/\s*\n\s*/g, field === 'patientAddress' ? ', ' : ' ').replace(/[ \t]+/g, ' ');
   if (collapse(cut.slice(a, b)).length > max) {
     // Long values end at the last sentence that fits, else at the last word that does.
@@ -165,7 +188,7 @@ export function readPriority(c: ValueCtx, sink: Sink): boolean {
 
 /** A clinic as written, and its specialty (null when the table has none for it). */
 export function readReferredTo(c: ValueCtx, sink: Sink, requireMapping = false): boolean {
-  const raw = rawOf(c);
+  const raw = isOcr(c) ? ocrLetters(rawOf(c)) : rawOf(c);
   const line = raw.split('\n')[0]!;
   let b = Math.min(line.length, 200);
   const stop = line.slice(0, b).search(/\.\s|\s[-–—]\s(?=please|for|re\b)|;/i);

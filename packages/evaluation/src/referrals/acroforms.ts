@@ -10,6 +10,7 @@ import type { FieldWriter } from './writer.ts';
 export const TSAI_FORM = ['referral-forms', 'born_digital', 'tsai-orthodontics-referral-form.pdf'] as const;
 /** The clinic the Tsai form is addressed to: its printed header is the referral's named clinic. */
 export const TSAI_CLINIC = { raw: 'Orthodontics', team: 'Dentistry' } as const;
+const MAX_CHARS = 100;
 
 const email = (d: Draw, local: string) => `${local.toLowerCase().replace(/[^a-z]+/g, '.')}@${d.pick(['example.com', 'example.org', 'mail.example.net'])}`;
 
@@ -41,9 +42,13 @@ export function fillTsai(w: FieldWriter): AcroFormFill {
   if (c.statedPriority) v[w.priorityAs(c.statedPriority === 'routine' ? 'urg_routine' : 'urg_urgent')!] = true;
   const orthodontic = c.content.team === 'Dentistry';
   for (const box of orthodontic ? d.shuffle(['r_crowd', 'r_overbite', 'r_crossbite', 'r_impacted', 'r_missing']).slice(0, d.int(1, 2)) : ['r_other']) v[box] = true;
-  set('notes', w.reason());
-  const dx = w.diagnosis();
-  set('notes2', dx ? `Dx: ${dx}` : clip(c.content.history.replace(/\s+/g, ' '), 120));
+  // Every text field holds 100 characters: a long reason runs on into the second notes line.
+  const reason = w.reasonIn(MAX_CHARS, 2);
+  set('notes', reason?.[0] ?? null);
+  // A diagnosis goes on the second line when it is free and the text (with a code) fits.
+  const dxFits = (c.content.diagnosis?.length ?? MAX_CHARS) <= MAX_CHARS - 24;
+  const dx = reason && reason.length > 1 ? null : dxFits ? w.diagnosis() : null;
+  set('notes2', reason?.[1] ?? (dx ? `Dx: ${dx}` : clip(c.content.history.replace(/\s+/g, ' '), MAX_CHARS - 10)));
   v[d.pick(['xr_none', 'xr_email', 'xr_copy'])] = true;
   v.pend_no = true;
   return { template: 'tsai', values: v };

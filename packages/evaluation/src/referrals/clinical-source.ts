@@ -57,9 +57,12 @@ export function clip(text: string, max: number): string {
   return end > max / 3 ? cut.slice(0, end + 1) : `${cut.slice(0, cut.lastIndexOf(' '))} ...`;
 }
 
+// MTSamples letters keep a de-identified letterhead ("XYZ, M.D.", "Suite 123, ABC Avenue", "Dear XXXX"): not content.
+const PLACEHOLDER_LINE = /^\s*(date|re:.*|dear .*|xyz,? m\.?d\.?.*|suite \d+.*|city, state.*|.*\bx{3,}\b.*|dob:\s*mm\/dd\/yyyy|mr#:\s*0+)\s*$/i;
+
 /** History for a letter: the narrative sections (diagnosis sections are left out: a letter states those itself). */
 export function historyOf(text: string, max = 900): string {
-  const all = sections(asciiFold(text));
+  const all = sections(asciiFold(text).split('\n').filter((l) => !PLACEHOLDER_LINE.test(l)).join('\n'));
   const wanted = all.filter((s) => HISTORY_SECTIONS.test(s.heading) && !DIAGNOSIS_SECTIONS.test(s.heading));
   const chosen = wanted.length ? wanted : all.filter((s) => !DIAGNOSIS_SECTIONS.test(s.heading)).slice(0, 3);
   let out = '';
@@ -99,7 +102,8 @@ async function jsonl(path: string): Promise<Array<Record<string, unknown>>> {
   return raw.toString('utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-const firstSentence = (s: string, max = 200) => clip(asciiFold(s).replace(/\s+/g, ' ').trim(), max);
+/** A description's first sentence: what a referrer puts on a "reason" line. */
+const firstSentence = (s: string, max = 200) => clip(asciiFold(s).replace(/\s+/g, ' ').trim().split(/(?<=[.!?])\s+(?=[A-Z])/)[0]!, max);
 
 /** MTSamples (reason, history, team) and KTAS (complaint, urgency), in file order so a seed always means the same. */
 export async function loadClinicalSources(datasetsDir: string, teams: ReadonlySet<string>): Promise<ClinicalSources> {
@@ -109,7 +113,7 @@ export async function loadClinicalSources(datasetsDir: string, teams: ReadonlySe
     const specialties = Array.isArray(o.specialties) ? o.specialties.map(String) : [];
     const team = primaryTeam(specialties, teams);
     const reason = firstSentence(String(o.description ?? ''));
-    if (!team || !text.trim() || reason.length < 8) continue;
+    if (!team || !text.trim() || reason.length < 3) continue;
     const diagnosis = diagnosisOf(text);
     const age = ageOf(text);
     const sex = sexOf(text);

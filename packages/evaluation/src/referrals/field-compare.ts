@@ -14,13 +14,13 @@ export function nameKey(s: string): string {
     .join(' ');
 }
 
-/** A phone's digits in national form: +44 / +44 (0) and a US leading 1 dropped. */
+/** A phone's national significant number: +44, +44 (0), a trunk 0 and a US leading 1 dropped. */
 export function phoneKey(s: string): string {
-  let d = s.replace(/\D/g, '');
-  if (d.startsWith('440')) d = `0${d.slice(3)}`;
-  else if (d.startsWith('44') && d.length >= 12) d = `0${d.slice(2)}`;
-  else if (d.length === 11 && d.startsWith('1')) d = d.slice(1);
-  return d;
+  const d = s.replace(/\D/g, '');
+  if (d.startsWith('440')) return d.slice(3);
+  if (d.startsWith('44') && d.length >= 12) return d.slice(2);
+  if (d.startsWith('0')) return d.slice(1);
+  return d.length === 11 && d.startsWith('1') ? d.slice(1) : d;
 }
 
 export const idKey = (s: string) => s.toUpperCase().replace(/[^A-Z0-9]/g, '');

@@ -22,9 +22,21 @@ export type FieldScore = {
   accuracy?: number;
 };
 
+/**
+ * The returned value as scored. `identifiers` is scored on identifiers other than the MRN (which has its own
+ * field): a list holding only the MRN counts as not returned.
+ */
+export function returnedField<K extends FieldName>(k: K, predicted: ReferralFields): ReferralFields[K] | undefined {
+  const got = predicted[k];
+  if (k !== 'identifiers' || !got) return got;
+  const ids = predicted.identifiers!;
+  const rest = ids.value.filter((i) => i.kind !== 'mrn');
+  return (rest.length ? { ...ids, value: rest } : undefined) as ReferralFields[K] | undefined;
+}
+
 /** Whether field `k` was returned right; undefined when nothing was returned. */
 export function fieldCorrect<K extends FieldName>(k: K, truth: TruthValues, predicted: ReferralFields): boolean | undefined {
-  const got = predicted[k];
+  const got = returnedField(k, predicted);
   if (!got) return undefined;
   const want = truth[k] as FieldValue<K> | undefined;
   return want !== undefined && sameValue(k, want, got.value as FieldValue<K>);
@@ -35,7 +47,7 @@ export function scoreField(k: FieldName, docs: readonly ScoredDoc[]): FieldScore
   for (const doc of docs) {
     if (doc.unscored.includes(k)) continue;
     s.docs++;
-    const returned = doc.predicted[k] !== undefined;
+    const returned = returnedField(k, doc.predicted) !== undefined;
     const present = doc.truth[k] !== undefined;
     if (returned) s.returned++;
     if (present) s.present++;
@@ -59,7 +71,7 @@ export function fieldCalibration(docs: readonly ScoredDoc[], bins = 10): Calibra
   const items: Array<{ confidence: number; correct: boolean }> = [];
   for (const doc of docs) {
     for (const k of FIELD_NAMES) {
-      const got = doc.predicted[k];
+      const got = returnedField(k, doc.predicted);
       if (!got || doc.unscored.includes(k)) continue;
       items.push({ confidence: got.confidence, correct: fieldCorrect(k, doc.truth, doc.predicted) === true });
     }

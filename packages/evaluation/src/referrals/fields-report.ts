@@ -28,7 +28,7 @@ export type FieldsReport = {
   seed: number;
   sample: number;
   channels: FieldChannel[];
-  extractor: { version: string; clinicsVersion: string };
+  extractor: { version: string; clinicsVersion: string; sourceDigest: string | null };
   policy: { path: string; version: string; clinicsVersion: string };
   ocrEngine: string | null;
   faxResolution: string;
@@ -94,7 +94,7 @@ export function channelReport(runs: ChannelRun[], readSeconds: number): ChannelR
 
 const pct = (x: number | undefined) => (x === undefined ? '  -  ' : (100 * x).toFixed(1).padStart(5));
 const cell = (s: FieldScore | undefined) => (s && s.docs ? `${pct(s.precision)} ${pct(s.recall)} ${pct(s.accuracy)}` : '      n/a        ');
-const rateCell = (r: RightRate) => (r.n ? `${pct(r.rate)} of ${r.n}` : 'n/a');
+const rateCell = (r: RightRate) => (r.n ? `${pct(r.rate).trim()} of ${r.n}` : 'n/a');
 
 /** A fixed-width table: one row per field, P / R / A per channel. */
 export function summaryTable(r: FieldsReport): string {

@@ -93,10 +93,12 @@ export function twoColumnForm(w: FieldWriter): string[] {
   const { d } = w;
   const s = labelStyle(d);
   const width = d.int(34, 46);
+  // Padding keeps columns in a text upload; a bar keeps them when a renderer re-wraps the lines (PDF, fax).
+  const bar = d.chance(0.4);
   const pair = (entries: Entry[]) => {
     const cells = fill(entries).filter(([, v]) => v || d.chance(0.3)).map(([l, v]) => (v ? labelled(s, l, v) : `${caseLabel(l, s.casing)}${s.sep.trimEnd()}`));
     const out: string[] = [];
-    for (let i = 0; i < cells.length; i += 2) out.push(cells[i + 1] ? `${cells[i]!.padEnd(width)}${cells[i + 1]}` : cells[i]!);
+    for (let i = 0; i < cells.length; i += 2) out.push(cells[i + 1] ? (bar ? `${cells[i]}  |  ${cells[i + 1]}` : `${cells[i]!.padEnd(Math.max(width, cells[i]!.length + 3))}${cells[i + 1]}`) : cells[i]!);
     return out;
   };
   const ref = referralEntries(w, false);

@@ -31,11 +31,12 @@ const RENDER: Record<Exclude<Layout, 'acro-tsai' | 'acro-generated'>, (w: FieldW
   'form-tickbox': tickBoxForm,
 };
 
-// How often each field is simply not there (published audits: most referrals arrive missing something).
+// How often each field is simply not there. With the gaps the layouts leave, 55-60 % of referrals miss a core
+// field, inside the 52-74 % of referrals that published audits found incomplete.
 const OMIT: Partial<Record<FieldName, number>> = {
-  patientName: 0.02, birthDate: 0.1, sex: 0.2, mrn: 0.35, identifiers: 0.2, patientPhone: 0.3, patientAddress: 0.35,
-  insurancePayer: 0.25, insuranceMemberId: 0.3, referrerName: 0.05, referrerNpi: 0.3, referrerOrganization: 0.15,
-  referrerPhone: 0.2, referrerFax: 0.35, reason: 0.05, diagnoses: 0.4, referralDate: 0.15,
+  patientName: 0.02, birthDate: 0.15, sex: 0.2, mrn: 0.35, identifiers: 0.2, patientPhone: 0.4, patientAddress: 0.4,
+  insurancePayer: 0.25, insuranceMemberId: 0.3, referrerName: 0.08, referrerNpi: 0.3, referrerOrganization: 0.15,
+  referrerPhone: 0.3, referrerFax: 0.4, reason: 0.1, diagnoses: 0.4, referralDate: 0.15,
 };
 
 export const familyOf = (layout: Layout): LayoutFamily =>

@@ -19,7 +19,8 @@ export function gpLetter(w: FieldWriter): string[] {
   const { to, dear } = addressee(w);
   const name = w.patientName();
   const dob = w.birthDate();
-  const re = name && `${d.pick(['Re: ', 'RE: ', 'Re '])}${inline(', ', name, dob && `${d.pick(['DOB ', 'DOB: ', 'born ', 'D.O.B. '])}${dob}`, idPart(w))}`;
+  const reParts = inline(', ', name, dob && `${d.pick(['DOB ', 'DOB: ', 'born ', 'D.O.B. '])}${dob}`, idPart(w));
+  const re = reParts && `${d.pick(['Re: ', 'RE: ', 'Re '])}${reParts}`;
   const addr = w.patientAddress();
   const phone = w.patientPhone();
   const sex = d.chance(0.3) ? w.sex('word') : null;

@@ -1,6 +1,8 @@
 // `eval --fields`: generated referrals through the document channels and extractFields, scored against truth.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { closeDocumentWorkers } from '@triage/documents';
 import { FIELDS_VERSION, extractFields } from '@triage/fields';
@@ -40,6 +42,19 @@ async function defaultDatasetsDir(): Promise<string> {
   return sharedPath('datasets');
 }
 
+/** sha256 (12 hex) of the extractor's sources: its version string does not change while it is being worked on. */
+async function extractorDigest(): Promise<string | null> {
+  try {
+    const dir = dirname(fileURLToPath(import.meta.resolve('@triage/fields')));
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+    const h = createHash('sha256');
+    for (const f of files) h.update(f).update(await readFile(join(dir, f)));
+    return h.digest('hex').slice(0, 12);
+  } catch {
+    return null;
+  }
+}
+
 export async function runFieldsEvalCommand(args: FieldsEvalArgs): Promise<FieldsEvalResult> {
   const sample = args.sample ?? 200;
   const seed = args.seed ?? 1;
@@ -61,17 +76,35 @@ export async function runFieldsEvalCommand(args: FieldsEvalArgs): Promise<Fields
 
   const byChannel: FieldsReport['byChannel'] = {};
   const pooled: ChannelRun[] = [];
+  const extractorErrors: string[] = [];
   let extractor = { version: FIELDS_VERSION, clinicsVersion: policy.clinics.version };
+  const sourceDigest = await extractorDigest();
   try {
     for (const channel of channels) {
       const started = Date.now();
       const mine = docs.filter((d) => channelApplies(channel, d));
+      // One untimed call first, so the per-document time is not the JIT warming up.
+      if (channel === 'text' && mine[0]) {
+        try {
+          extractFields({ pages: mine[0].pages.map((text, i) => ({ pageNo: i + 1, text, source: 'plain' })), clinics: policy.clinics, today: REFERENCE_DATE });
+        } catch {
+          // reported below, when the document is read for real
+        }
+      }
       let done = 0;
       const lanes = channel === 'fax' ? settings.OCR_WORKERS + 1 : channel === 'text' ? 1 : 2;
       const runs = await mapLimit(mine, lanes, async (doc): Promise<ChannelRun> => {
         const read = await readThroughChannel(doc, channel, stages!, tsaiPdf);
         const t0 = performance.now();
-        const r = read.failure ? null : extractFields({ pages: read.pages, ...(read.acroform && { acroform: read.acroform }), clinics: policy.clinics, today: REFERENCE_DATE });
+        let r: ReturnType<typeof extractFields> | null = null;
+        let failure = read.failure;
+        try {
+          if (!failure) r = extractFields({ pages: read.pages, ...(read.acroform && { acroform: read.acroform }), clinics: policy.clinics, today: REFERENCE_DATE });
+        } catch (e) {
+          // An extractor bug on one document is a finding, not the end of the run: scored as returning nothing.
+          failure = 'extractor_error';
+          extractorErrors.push(`${doc.id} (${channel}): ${e instanceof Error ? e.message : String(e)}`);
+        }
         const extractMs = performance.now() - t0;
         if (r) extractor = { version: r.version, clinicsVersion: r.clinicsVersion };
         if (++done % 25 === 0 || done === mine.length) args.onProgress?.(`${channel}: ${done}/${mine.length} read`);
@@ -79,7 +112,7 @@ export async function runFieldsEvalCommand(args: FieldsEvalArgs): Promise<Fields
           doc,
           scored: { truth: doc.truth, unscored: doc.unscored, predicted: r?.fields ?? {}, namedClinic: doc.labels.namedClinic },
           extractMs,
-          ...(read.failure && { failure: read.failure }),
+          ...(failure && { failure }),
           ocrConfidences: read.ocrConfidences,
         };
       });
@@ -96,6 +129,7 @@ export async function runFieldsEvalCommand(args: FieldsEvalArgs): Promise<Fields
   const notes: string[] = [];
   if (!Object.keys(policy.clinics.synonyms).length) notes.push(`The policy's clinic table (${policy.clinics.version}) is empty: referredTo.specialty cannot be mapped.`);
   if (pooled.every((r) => !Object.keys(r.scored.predicted).length)) notes.push('extractFields returned no field on any document (placeholder extractor?).');
+  if (extractorErrors.length) notes.push(`extractFields threw on ${extractorErrors.length} document reads (scored as returning nothing), e.g. ${extractorErrors.slice(0, 3).join('; ')}`);
   if (channels.includes('fax') && stages) notes.push(`Fax: ${faxResolution} resolution, OCR ${stages.engineNote}.`);
   const report: FieldsReport = {
     kind: 'fields-eval',
@@ -103,7 +137,7 @@ export async function runFieldsEvalCommand(args: FieldsEvalArgs): Promise<Fields
     seed,
     sample,
     channels,
-    extractor,
+    extractor: { ...extractor, sourceDigest },
     policy: { path: policyPath, version: policy.version, clinicsVersion: policy.clinics.version },
     ocrEngine: stages && channels.includes('fax') ? stages.engineNote : null,
     faxResolution,

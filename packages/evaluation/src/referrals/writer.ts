@@ -2,6 +2,7 @@
 import type { FieldName, FieldValue } from '@triage/contracts';
 import { icd10For } from './diagnosis-codes.ts';
 import { addressLines, dateStyles, formatPhone, writePatientName, writeReferrerName, type DateStyle } from './formats.ts';
+import { familyName, placeName } from './people.ts';
 import { priorityLabel, prioritySentence, priorityTicks } from './priority-words.ts';
 import type { Draw } from './random.ts';
 import type { ReferralCase, TruthValues } from './referral-types.ts';
@@ -24,6 +25,8 @@ export function createWriter(d: Draw, c: ReferralCase) {
     return text;
   };
   const ok = (k: FieldName) => !c.omit.has(k);
+  const otherDoctor = familyName(d);
+  const otherPlace = placeName(d);
   const { patient: p, referrer: r } = c;
   const identifiers: Array<{ kind: 'nhs' | 'medicare' | 'medicaid'; value: string }> = [];
   const addIdentifier = (kind: 'nhs' | 'medicare' | 'medicaid', value: string, text: string) => {
@@ -119,6 +122,20 @@ export function createWriter(d: Draw, c: ReferralCase) {
       return text;
     },
     reason: () => (ok('reason') ? put('reason', c.content.reason, c.content.reason) : null),
+    /** The reason split at word boundaries into at most `parts` pieces of `max` characters (form fields cap length). */
+    reasonIn: (max: number, parts: number): string[] | null => {
+      if (!ok('reason')) return null;
+      const chunks: string[] = [];
+      for (const word of c.content.reason.split(/\s+/)) {
+        const last = chunks[chunks.length - 1];
+        if (last !== undefined && `${last} ${word}`.length <= max) chunks[chunks.length - 1] = `${last} ${word}`;
+        else chunks.push(word.slice(0, max));
+      }
+      const kept = chunks.slice(0, parts);
+      put('reason', kept.join(' '), kept[0]!);
+      written.reason!.push(...kept.slice(1));
+      return kept;
+    },
     diagnosis: (withCode = d.chance(0.5)) => {
       const text = c.content.diagnosis;
       if (!text || !ok('diagnoses')) return null;
@@ -127,7 +144,13 @@ export function createWriter(d: Draw, c: ReferralCase) {
       return put('diagnoses', [{ text, ...(code && { code }) }], out);
     },
     referralDate: () => (ok('referralDate') ? put('referralDate', c.referralDate, date(c.referralDate)) : null),
-    history: () => c.content.history,
+    /** The content's history, its de-identification placeholders ("Mr. ABC", "Dr. X") given this case's names. */
+    history: () =>
+      c.content.history
+        .replace(/\b(Dr|Doctor)\.? (X|XYZ|ABC)\b/g, () => `Dr ${otherDoctor}`)
+        .replace(/\b(Mr|Mrs|Ms|Miss)\.? (ABC|XYZ)\b/g, (_, t: string) => `${t} ${p.name.family}`)
+        .replace(/\b(ABC|XYZ) (Medical Center|Hospital|Clinic)\b/g, (_, __, kind: string) => `${otherPlace} ${kind}`)
+        .replace(/\b(ABC|XYZ)\b/g, p.name.given),
     finish: (): WrittenTruth => ({
       truth,
       written,

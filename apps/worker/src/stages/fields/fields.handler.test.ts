@@ -8,7 +8,7 @@ import { FIELDS_VERSION } from '@triage/fields';
 import { loadPolicy } from '@triage/routing';
 import { createStageEnv, insertTestDocument, testKeyring, type StageEnv } from '@triage/testkit';
 import { runStage, type RunnerDeps } from '../../runner.ts';
-import { createFieldsHandler } from './fields.handler.ts';
+import { checkedFields, createFieldsHandler } from './fields.handler.ts';
 
 const LETTER = `Dear Cardiology colleagues,
 Re: Mr Orrin Vantablack, DOB 04/05/1958, MRN 4455123
@@ -76,5 +76,38 @@ describe('fields stage', () => {
     const set = await latestFieldSet(env.tdb.db, doc.id, keyring);
     expect(set!.missing).toEqual(['patientName', 'birthDate']);
     expect(referralFields.parse(set!.fields).patientName).toBeUndefined();
+  });
+});
+
+describe('fields stage when the reader fails', () => {
+  it('goes on with nothing read (every required field missing) and names the error in the provenance', async () => {
+    const doc = await insertTestDocument(env.tdb.db);
+    await upsertPages(env.tdb.db, [{ documentId: doc.id, pageNo: 1, source: 'plain', text: LETTER }], keyring);
+    const failing = createFieldsHandler({
+      db: env.tdb.db,
+      keyring,
+      blobs: { get: async () => Buffer.alloc(0) } as never,
+      clinics: policy.clinics,
+      required: ['patientName'],
+      readAcroForm: async () => [],
+      extract: () => {
+        throw new TypeError(`cannot read ${LETTER.slice(0, 40)}`);
+      },
+    });
+    const job = { id: `${doc.id}|fields|1`, data: { documentId: doc.id, run: 1 }, attemptsMade: 0, opts: { attempts: 3 } };
+    expect((await runStage('fields', failing, job, deps)).status).toBe('succeeded');
+    expect((await latestFieldSet(env.tdb.db, doc.id, keyring))!.missing).toEqual(['patientName']);
+    const attempt = (await listAttempts(env.tdb.db, doc.id)).find((a) => a.outcome === 'succeeded');
+    expect(attempt?.detail).toMatchObject({ readerError: 'TypeError' });
+    expect(JSON.stringify(attempt)).not.toContain('Vantablack');
+  });
+});
+
+describe('checkedFields', () => {
+  it('keeps values in shape and drops the rest by name', () => {
+    const ok = { value: 'Orrin Vantablack', confidence: 0.9, evidence: [{ page: 1, start: 0, end: 16 }], source: 'text' };
+    const r = checkedFields({ patientName: ok, patientAddress: { ...ok, value: 'x'.repeat(5000) }, birthDate: { ...ok, value: '04/05/1958' }, nickname: ok });
+    expect(r.fields).toEqual({ patientName: ok });
+    expect(r.dropped.sort()).toEqual(['birthDate', 'nickname', 'patientAddress']);
   });
 });

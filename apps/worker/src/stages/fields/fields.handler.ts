@@ -1,7 +1,8 @@
-import { referralFields } from '@triage/contracts';
+import type { z } from 'zod';
+import { referralFields, type ReferralFields } from '@triage/contracts';
 import { binding, type Keyring } from '@triage/crypto';
 import { getPages, insertFieldSet, type Db } from '@triage/db';
-import { conflictingFields, extractFields, missingFields, type AcroField, type ClinicTable, type PageInput } from '@triage/fields';
+import { conflictingFields, extractFields, FIELDS_VERSION, missingFields, type AcroField, type ClinicTable, type PageInput } from '@triage/fields';
 import type { SealedBlobStore } from '@triage/storage';
 import type { StageHandler } from '../../stage-handler.ts';
 import { digestOf } from '../digest.ts';
@@ -18,7 +19,32 @@ export type FieldsDeps = {
   extract?: typeof extractFields;
 };
 
+/**
+ * What the reader looks at: a referral's fields are on its first pages, near the top. Capping the input keeps the
+ * stage's time bounded on a document that yields megabytes of text (prefixes, so evidence offsets stay valid).
+ */
+export const FIELDS_MAX_PAGES = 30;
+export const FIELDS_MAX_PAGE_CHARS = 20_000;
+/** All pages together: the rules run on the event loop at about 2-3 ms per 1000 characters. */
+export const FIELDS_MAX_CHARS = 40_000;
+
 const pageSource = (s: string): PageInput['source'] => (s === 'ocr' ? 'ocr' : s === 'text-layer' ? 'text-layer' : 'plain');
+
+/**
+ * The rules' output, held to the contract field by field before it is stored or routed on: a value out of shape
+ * (say, a 5000-character "address" from a page with no line breaks) is dropped by name, not allowed to fail the
+ * referral on every retry.
+ */
+export function checkedFields(raw: unknown): { fields: ReferralFields; dropped: string[] } {
+  const fields: Record<string, unknown> = {};
+  const dropped: string[] = [];
+  const shape = referralFields.shape as Record<string, z.ZodType>;
+  for (const [name, value] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
+    if (shape[name]?.safeParse(value).success) fields[name] = value;
+    else dropped.push(name);
+  }
+  return { fields: referralFields.parse(fields), dropped };
+}
 
 /** Reads the scheduler's data (patient, referrer, clinic, priority, reason) from the text, the form and the layout. */
 export function createFieldsHandler(deps: FieldsDeps): StageHandler<'fields'> {
@@ -37,12 +63,27 @@ export function createFieldsHandler(deps: FieldsDeps): StageHandler<'fields'> {
         ctx.log.warn({ err: { name: (e as Error).name } }, 'acroform unreadable; reading the text only');
       }
     }
-    const input: PageInput[] = pages
-      .filter((p) => p.source !== 'needs-ocr')
-      .map((p) => ({ pageNo: p.pageNo, text: p.text, source: pageSource(p.source), ...(p.layout ? { words: p.layout.words } : {}) }));
-    const r = extract({ pages: input, acroform, clinics: deps.clinics });
-    // The rules' output is checked against the contract before it is stored or routed on.
-    const fields = referralFields.parse(r.fields);
+    let budget = FIELDS_MAX_CHARS;
+    const input: PageInput[] = [];
+    for (const p of pages.filter((p) => p.source !== 'needs-ocr').slice(0, FIELDS_MAX_PAGES)) {
+      if (budget <= 0) break;
+      const text = p.text.slice(0, Math.min(FIELDS_MAX_PAGE_CHARS, budget));
+      budget -= text.length;
+      const words = p.layout?.words.filter((w) => w.end <= text.length);
+      input.push({ pageNo: p.pageNo, text, source: pageSource(p.source), ...(words ? { words } : {}) });
+    }
+    let r: ReturnType<typeof extract>;
+    let readerError: string | undefined;
+    try {
+      r = extract({ pages: input, acroform, clinics: deps.clinics });
+    } catch (e) {
+      // A reader bug on one odd document must not fail the referral: it goes on with nothing read, so every
+      // required field is missing and a person sees it; the error's name is in the provenance for a fix.
+      readerError = (e as Error).name;
+      ctx.log.error({ err: { name: readerError } }, 'fields reader failed; continuing with no fields');
+      r = { fields: {}, version: FIELDS_VERSION, clinicsVersion: deps.clinics.version };
+    }
+    const { fields, dropped } = checkedFields(r.fields);
     const found = Object.keys(fields);
     const missing = missingFields(fields, deps.required);
     const conflicts = conflictingFields(fields);
@@ -51,7 +92,7 @@ export function createFieldsHandler(deps: FieldsDeps): StageHandler<'fields'> {
       modelVersion: r.version,
       policyVersion: r.clinicsVersion,
       outputDigest: digestOf(fields),
-      detail: { acroform: acroformStatus, acroformFields: acroform.length },
+      detail: { acroform: acroformStatus, acroformFields: acroform.length, ...(dropped.length ? { dropped } : {}), ...(readerError ? { readerError } : {}) },
       commit: (tx) =>
         insertFieldSet(tx, { documentId: doc.id, run: ctx.run, fields, found, missing, conflicts, fieldsVersion: r.version, clinicsVersion: r.clinicsVersion }, deps.keyring),
     };
