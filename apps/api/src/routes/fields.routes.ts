@@ -60,25 +60,21 @@ export function fieldRoutes(deps: ApiDeps) {
       return { fields: next, missing, conflicts };
     });
 
-    app.post('/v1/review/tasks/:id/request-information', async (req) => {
-      const principal = requirePrincipal(req);
-      const { id } = parse(idParams, req.params);
-      await heldTask(id, principal.tokenId);
-      const t = await setInformationRequested(deps.db, id, true);
-      if (!t) throw new ApiError(409, 'conflict', 'information is already requested for this task');
-      await audit(deps.db, req, 'information_requested', { taskId: id }, t.documentId);
-      return { id, status: t.status };
-    });
-
-    app.post('/v1/review/tasks/:id/information-received', async (req) => {
-      const principal = requirePrincipal(req);
-      const { id } = parse(idParams, req.params);
-      await heldTask(id, principal.tokenId);
-      const t = await setInformationRequested(deps.db, id, false);
-      if (!t) throw new ApiError(409, 'conflict', 'no information is requested for this task');
-      await audit(deps.db, req, 'information_received', { taskId: id }, t.documentId);
-      return { id, status: t.status, slaPausedMs: t.slaPausedMs };
-    });
+    // Waiting on the referrer and back: one switch, both directions audited.
+    for (const [path, requested, action, refusal] of [
+      ['request-information', true, 'information_requested', 'information is already requested for this task'],
+      ['information-received', false, 'information_received', 'no information is requested for this task'],
+    ] as const) {
+      app.post(`/v1/review/tasks/:id/${path}`, async (req) => {
+        const principal = requirePrincipal(req);
+        const { id } = parse(idParams, req.params);
+        await heldTask(id, principal.tokenId);
+        const t = await setInformationRequested(deps.db, id, requested);
+        if (!t) throw new ApiError(409, 'conflict', refusal);
+        await audit(deps.db, req, action, { taskId: id }, t.documentId);
+        return { id, status: t.status, slaPausedMs: t.slaPausedMs };
+      });
+    }
 
     // The letter to the referrer: exactly what is missing or conflicting, addressed to the fax the referral gave.
     app.get('/v1/documents/:id/information-request.pdf', async (req, reply) => {
