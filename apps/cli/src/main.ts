@@ -37,6 +37,9 @@ const USAGE = `usage: triage <command>
        [--via text,pdf,fax] [--sample N] [--ocr-engine tesseract.js|native] [--ocr-workers N] [--fax-resolution fine|standard]
                                          Markdown + HTML quality report (cross-validated with --folds; --via also
                                          reads N sampled records back as born-digital PDFs and OCR'd faxes)
+  eval --fields [--sample N] [--seed S] [--via text,pdf,acroform,fax] --out DIR [--ocr-engine tesseract.js|native]
+                                         field extraction on generated referrals (made-up people, shared clinical
+                                         text): precision, recall, accuracy per field and channel, confidence ECE
   thresholds --data FILE... --policy P --specialty-precision X --emergent-undertriage Y [--urgency-accuracy Z] [--out P2]
                                          choose the policy's thresholds from target precisions`;
 
@@ -283,12 +286,17 @@ function cliActor(): string {
 }
 
 async function evaluationCommand(argv: string[]): Promise<number> {
-  const { parseEvaluationArgs, pipelineSettings, runEvalCommand, runThresholdCommand } = await import('@triage/evaluation');
+  const { parseEvaluationArgs, pipelineSettings, runEvalCommand, runThresholdCommand, runFieldsEvalCommand } = await import('@triage/evaluation');
   let parsed: ReturnType<typeof parseEvaluationArgs>;
   try {
-    parsed = parseEvaluationArgs(argv);
+    parsed = parseEvaluationArgs(argv, { fields: true });
   } catch (e) {
     throw new ConfigError((e as Error).message);
+  }
+  if (parsed.command === 'eval-fields') {
+    const r = await runFieldsEvalCommand({ ...parsed.args, pipeline: pipelineSettings(loadConfig(process.env)), onProgress: (m) => console.error(m) });
+    console.log(r.summary);
+    return 0;
   }
   // Document channels (--via pdf,fax) run the extract/OCR stages with the workers' settings.
   const r = parsed.command === 'eval'

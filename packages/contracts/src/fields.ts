@@ -67,3 +67,15 @@ export const FIELD_NAMES = Object.keys(referralFields.shape) as FieldName[];
 export const fieldName = z.enum(FIELD_NAMES as [FieldName, ...FieldName[]]);
 export type FieldOf<K extends FieldName> = NonNullable<ReferralFields[K]>;
 export type FieldValue<K extends FieldName> = FieldOf<K>['value'];
+
+/** One AcroForm field as a PDF holds it (born-digital forms keep their values out of the text layer). */
+export type AcroField = {
+  name: string;
+  /** 1-based page of the field's first widget; null when the PDF does not say. */
+  page: number | null;
+  kind: 'text' | 'checkbox' | 'radio' | 'dropdown' | 'other';
+  /** Text / selected option; null when empty. For a checkbox, the export value when checked. */
+  value: string | null;
+  checked?: boolean;
+  options?: string[];
+};

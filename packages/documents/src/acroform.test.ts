@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { AcroField as FieldsAcroField } from '@triage/fields';
 import { sharedPath } from '@triage/testkit';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString } from 'pdf-lib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -10,9 +9,6 @@ import { makeBornDigitalPdf, makeScanPng } from './fixtures.ts';
 import { closeDocumentWorkers, extractPages, readAcroForm } from './isolate.ts';
 import type { AcroField } from './types.ts';
 
-// The two packages declare the same shape; this stops compiling if they drift apart.
-const sameShape: [FieldsAcroField, AcroField] = [{} as AcroField, {} as FieldsAcroField];
-void sameShape;
 
 const limits = { timeoutMs: 20_000, maxMemoryMb: 256 };
 const extractLimits = { ...limits, maxPages: 200, minTextChars: 20, maxPagePixels: 60_000_000, maxDocumentPixels: 400_000_000, renderDpi: 200, maxTextChars: 1_000_000 };

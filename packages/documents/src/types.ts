@@ -55,20 +55,8 @@ export type OcrEngine = {
   close(): Promise<void>;
 };
 
-/**
- * One AcroForm field as the PDF holds it (born-digital forms keep their values out of the text
- * layer). Same shape as `AcroField` in @triage/fields.
- */
-export type AcroField = {
-  name: string;
-  /** 1-based page of the field's first widget; null when the PDF does not say. */
-  page: number | null;
-  kind: 'text' | 'checkbox' | 'radio' | 'dropdown' | 'other';
-  /** Text / selected option; null when empty. For a checkbox, the export value when checked. */
-  value: string | null;
-  checked?: boolean;
-  options?: string[];
-};
+/** One AcroForm field as the PDF holds it: the one definition is in @triage/contracts. */
+export type { AcroField } from '@triage/contracts';
 
 /** ExtractLimits fit as they are; the caps have defaults (2000 fields, 10 000 characters a value, 1 000 000 in all). */
 export type AcroFormLimits = {

@@ -93,6 +93,7 @@ function readPatientPhrases(doc: Doc, page: number, prose: Doc['lines'], sink: S
   }
 }
 
+const BOILERPLATE = /confidential|intended (?:only )?for|received (?:this|it) in error|privileged|disclos|notify the sender|destroy (?:it|this)|unauthori[sz]ed|pages? (?:including|to follow)|this (?:fax|facsimile|transmission)/i;
 const ABBREV = /(?:\b(?:dr|mr|mrs|ms|prof|st|vs|approx|no|e\.g|i\.e|etc|wk|yrs?|[A-Z]))$/i;
 
 /** Sentence spans of text[from, to): a full stop ends one unless it follows an initial or a title, or starts "...". */
@@ -132,10 +133,12 @@ function readReason(doc: Doc, infos: LineInfo[], sink: Sink): void {
   const to = lines[lines.length - 1]!.end;
   const sentences = splitSentences(text, from, to);
   const words = (s: [number, number]) => text.slice(s[0], s[1]).trim().split(/\s+/).length;
-  let k = sentences.findIndex((s) => REQUEST.test(text.slice(s[0], s[1])) && words(s) >= 5);
+  // A fax's confidentiality notice says "please notify the sender": boilerplate, not a reason.
+  const boiler = (s: [number, number]) => BOILERPLATE.test(text.slice(s[0], s[1]));
+  let k = sentences.findIndex((s) => REQUEST.test(text.slice(s[0], s[1])) && words(s) >= 5 && !boiler(s));
   let p = 0.7;
   if (k < 0) {
-    k = sentences.findIndex((s) => words(s) >= 6);
+    k = sentences.findIndex((s) => words(s) >= 6 && !boiler(s));
     p = 0.5;
   }
   if (k < 0) return;
@@ -146,6 +149,9 @@ function readReason(doc: Doc, infos: LineInfo[], sink: Sink): void {
     const cut = text.slice(a, a + 300).lastIndexOf(' ');
     b = a + (cut > 100 ? cut : 300);
   }
+  // "I would be grateful for your opinion regarding: ruptured appendix" — the reason is what follows the colon.
+  const colon = text.slice(a, b).search(/:\s+\S+\s+\S/);
+  if (colon > 0 && colon < 120) a += colon + 1 + (/^\s*/.exec(text.slice(a + colon + 1))?.[0].length ?? 0);
   const value = text.slice(a, b).replace(/\s+/g, ' ').trim();
   if (value.length >= 10) sink(candidate('reason', value, q(doc, page, a, b, p), ev(doc, page, a, b)));
 }

@@ -54,7 +54,7 @@ export function phoneQuality(s: string): number {
   const nanp = (x: string) => /^[2-9]\d{2}[2-9]\d{6}$/.test(x);
   if (d.length === 10) return nanp(d) ? 1 : 0.9;
   if (d.length === 11 && d[0] === '1') return nanp(d.slice(1)) ? 1 : 0.85;
-  if (d.length >= 7 && d.length <= 15) return s.trim().startsWith('+') ? 0.95 : d.length === 7 ? 0.6 : 0.9;
+  if (d.length >= 7 && d.length <= 15) return s.trim().startsWith('+') || (d.length === 11 && d[0] === '0') ? 0.96 : d.length === 7 ? 0.6 : 0.9;
   return 0;
 }
 

@@ -16,6 +16,7 @@ function normaliseCode(raw: string): string {
 
 const clean = (s: string) =>
   s
+    .replace(/\b(?:icd-?10(?:-cm)?|icd|code)\b:?/gi, ' ')
     .replace(/\(\s*\)|\[\s*\]/g, ' ')
     .replace(/^[\s\-–:;,.()[\]/]+|[\s\-–:;,.()[\]/]+$/g, '')
     .replace(/\s+/g, ' ')
@@ -80,7 +81,7 @@ export function readDiagnoses(c: ValueCtx, sink: Sink): boolean {
   if (!items.length) return false;
   const withCode = items.filter((i) => i.code).length;
   // A list of coded diagnoses is well defined; free-text lists have fuzzier edges.
-  const q = withCode === items.length ? 1 : withCode ? 0.93 : 0.88;
+  const q = withCode === items.length ? 1 : withCode ? 0.97 : 0.94;
   const evs = items.map((i) => evidence(c.doc, c.page, c.start + i.start, c.start + i.end));
   const value = items.map((i) => (i.code ? { code: i.code, text: i.text } : { text: i.text }));
   sink(candidate('diagnoses', value, c.base * q * ocrFactor(c.doc, c.page, c.start, c.end), evs, c.source));

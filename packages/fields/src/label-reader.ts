@@ -2,15 +2,17 @@
 import { candidate, type Sink } from './candidate.ts';
 import { evidence, ocrFactor, type Doc, type Line } from './doc.ts';
 import type { Section, Slot } from './labels.ts';
-import type { Segment } from './label-scan.ts';
+import { LABEL_LIKE, type Segment } from './label-scan.ts';
 import { readPersonName } from './names.ts';
 import type { LineInfo } from './sections.ts';
 import { readSlot } from './slot-read.ts';
+import { readText } from './value-read.ts';
 
 /** A label with nothing after it on its line: its value, if any, is below it (see layout-reader.ts). */
 export type OpenLabel = { line: number; seg: Segment; section: Section };
 
 const MULTILINE: Partial<Record<Slot, number>> = { reason: 6, diagnosis: 8, address: 3, patientAddress: 3 };
+const STREET = /^\s*(?:(?:flat|apt|unit|suite)\s+\w+,?\s+)?\d+[A-Za-z]?,?\s+[A-Z][\w'.-]*(?:\s+[\w'.-]+){0,4}\s+(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|court|ct|close|way|grove|place|pl|crescent|terrace|boulevard|blvd|row|gardens|park|hill|mews|square|walk|parkway|pkwy|circle|cir|highway|hwy)\b/i;
 const ADDRESSY = /\d|\b(?:[A-Z]{2}\s+\d{5}|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|street|st|road|rd|avenue|ave|lane|ln|drive|dr|court|ct|close|way|apt|suite|unit|flat|blvd|boulevard|place|pl|crescent|terrace)\b/i;
 
 /** How far a value runs on: following lines with no label, no heading and no blank line between. */
@@ -21,17 +23,13 @@ function continuation(doc: Doc, infos: LineInfo[], i: number, slot: Slot): numbe
   for (let j = i + 1; j < doc.lines.length && j - i <= max; j++) {
     const l = doc.lines[j]!;
     const info = infos[j]!;
-    if (l.page !== doc.lines[i]!.page || l.blankBefore || info.heading || info.segs.some((s) => s.labelStart <= 3)) break;
+    if (l.page !== doc.lines[i]!.page || l.blankBefore || info.heading || info.segs.some((s) => s.labelStart <= 3) || LABEL_LIKE.test(l.text)) break;
     if (/\[[\sxX]?\]|[☐☒☑]/.test(l.text) || /^\s*(?:dear|yours|sincerely|kind regards)\b/i.test(l.text)) break;
-    if ((slot === 'address' || slot === 'patientAddress') && !ADDRESSY.test(l.text)) break;
+    if ((slot === 'address' || slot === 'patientAddress') && !ADDRESSY.test(l.text) && !/^\s*[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3},?\s*$/.test(l.text)) break;
     last = j;
   }
   return last;
 }
-
-// A row of tick boxes after a label is the tick-box reader's: the first option named is not the one ticked.
-const BOXED = new Set<Slot>(['priority', 'sex', 'referredTo', 'referralType', 'clinic']);
-const BOX = /\[[\s_xX✓✔]?\]|[☐☒☑□■]|\(\s*[xX✓✔]?\s*\)/;
 
 type NamePart = { page: number; section: Section; start: number; end: number; value: string; q: number; line: number };
 
@@ -41,6 +39,11 @@ export function readLabels(doc: Doc, infos: LineInfo[], sink: Sink): OpenLabel[]
   infos.forEach((info, i) => {
     const line: Line = doc.lines[i]!;
     let section = info.section;
+    if (!info.segs.length && section === 'patient' && info.zone !== 'signature' && STREET.test(line.text)) {
+      // An address with no label, among the patient's details ("Re: Mr X / 12 Oak Street, Springfield").
+      const end = doc.lines[continuation(doc, infos, i, 'patientAddress')]!.end;
+      readText({ doc, page: line.page, start: line.start, end, base: 0.82, source: 'text' }, 'patientAddress', sink, 300);
+    }
     info.segs.forEach((seg, k) => {
       const slot = seg.entry.slot;
       const lastOnLine = k === info.segs.length - 1;
@@ -54,25 +57,33 @@ export function readLabels(doc: Doc, infos: LineInfo[], sink: Sink): OpenLabel[]
       } else if (lastOnLine) end = doc.lines[continuation(doc, infos, i, slot)]!.end;
       const start = line.start + seg.valueStart;
       if (end > start) {
-        const ctx = { doc, page: line.page, start, end, base: 1, source: 'text' as const, section, zone: info.zone, ...(seg.hint !== undefined && { hint: seg.hint }) };
+        const label = line.text.slice(seg.labelStart, seg.labelEnd);
+        const ctx = { doc, page: line.page, start, end, base: 1, source: 'text' as const, section, zone: info.zone, label, ...(seg.hint !== undefined && { hint: seg.hint }) };
         if (slot === 'firstName' || slot === 'lastName') {
           const raw = doc.texts[line.page]!.slice(start, end);
           const n = readPersonName(raw.split(/\t|\s{3,}/)[0]!, { lowercase: true });
           if (n) parts[slot].push({ page: line.page, section, start: start + n.start, end: start + n.end, value: n.value, q: n.quality, line: i });
-        } else if (!(BOXED.has(slot) && BOX.test(doc.texts[line.page]!.slice(start, end)))) readSlot(slot, ctx, sink);
+        } else readSlot(slot, ctx, sink);
       }
-      if (seg.entry.implies && slot !== 'ignore') section = seg.entry.implies;
+      // "Referring physician: Dr X   Phone: ..." — the phone is the physician's. In a section that is already
+      // decided, only the insurer's "ID" follows its label: "Subscriber id: X | Name: Y" is still the patient's name.
+      const next = info.segs[k + 1]?.entry.slot;
+      const decided = info.section === 'patient' || info.section === 'referrer' || info.section === 'target' || info.section === 'insurance';
+      section = seg.entry.implies && slot !== 'ignore' && (!decided || next === 'id') ? seg.entry.implies : info.section;
     });
   });
   composeNames(doc, parts, sink);
   return open;
 }
 
-/** "Last name: Smith  First name: John" → John Smith, when both sit close together in one section. */
+/** "Last name: Smith  First name: John" → John Smith, when both sit in one part of the form. */
 function composeNames(doc: Doc, parts: Record<'firstName' | 'lastName', NamePart[]>, sink: Sink): void {
   for (const last of parts.lastName) {
     const apart = (a: Section, b: Section) => a !== b && (a === 'referrer' || b === 'referrer');
-    const first = parts.firstName.find((f) => f.page === last.page && !apart(f.section, last.section) && Math.abs(f.line - last.line) <= 3);
+    // The nearest given name in the same part of the form: forms list fields in any order.
+    const first = parts.firstName
+      .filter((f) => f.page === last.page && !apart(f.section, last.section) && Math.abs(f.line - last.line) <= 15)
+      .sort((a, b) => Math.abs(a.line - last.line) - Math.abs(b.line - last.line))[0];
     const evs = [first, last].flatMap((p) => (p ? [evidence(doc, p.page, p.start, p.end)] : []));
     const value = first ? `${first.value} ${last.value}` : last.value;
     const q = first ? 0.96 * Math.min(1, (first.q + last.q) / 1.1) : 0.35;

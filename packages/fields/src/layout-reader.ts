@@ -4,6 +4,7 @@ import type { FieldSource } from '@triage/contracts';
 import type { Sink } from './candidate.ts';
 import type { Doc } from './doc.ts';
 import type { OpenLabel } from './label-reader.ts';
+import { LABEL_LIKE } from './label-scan.ts';
 import type { LineInfo } from './sections.ts';
 import { readSlot } from './slot-read.ts';
 
@@ -117,7 +118,8 @@ export function readBelow(doc: Doc, infos: LineInfo[], open: OpenLabel[], sink: 
       const below = layout.rows[k]!;
       if (below.y0 - lastRow.y1 > (layout.source === 'text' ? 1.3 : 1.6 * h)) break;
       const cell = below.toks.filter((t) => t.x0 >= left && t.x0 < right);
-      if (!cell.length || layout.isLabel(cell[0]!)) break;
+      // A row with a label in this column is the next field, not this one's value.
+      if (!cell.length || cell.some(layout.isLabel) || (layout.source === 'text' && LABEL_LIKE.test(doc.texts[line.page]!.slice(below.toks[0]!.start, below.toks[below.toks.length - 1]!.end)))) break;
       const run = [cell[0]!];
       for (const t of cell.slice(1)) {
         if (t.x0 - run[run.length - 1]!.x1 > 4 * cw || layout.isLabel(t)) break;
@@ -136,6 +138,7 @@ export function readBelow(doc: Doc, infos: LineInfo[], open: OpenLabel[], sink: 
       end = t.end;
     }
     const start = ordered[0]!.start;
-    readSlot(o.seg.entry.slot, { doc, page: line.page, start, end, base: 0.96, source: layout.source, section: o.section, zone: infos[o.line]!.zone }, sink);
+    const label = line.text.slice(o.seg.labelStart, o.seg.labelEnd);
+    readSlot(o.seg.entry.slot, { doc, page: line.page, start, end, base: 0.96, source: layout.source, section: o.section, zone: infos[o.line]!.zone, label }, sink);
   }
 }

@@ -6,7 +6,7 @@ import { isCredential, ORG, readPersonName } from './names.ts';
 import { closingOf, SALUTATION, type LineInfo } from './sections.ts';
 
 // Document titles and fax banners head a page without naming who sent it.
-const NOT_ORG = /\b(?:referral|form|fax|facsimile|cover|request|consultation|letter|confidential|urgent|routine|page|transmission|private|date|to|from|attn|re)\b/i;
+const NOT_ORG = /\b(?:referral|form|fax|facsimile|cover|request|consult|consultation|letter|confidential|urgent|routine|page|transmission|private|date|to|from|attn|re|discharge|summary|report|notification|advice|e-?referral|outpatient|inpatient|clinic letter)\b/i;
 const JOB = /^(?:consultant|general practitioner|gp|family physician|physician|registrar|resident|fellow|nurse|practitioner|internist|specialist|director|partner|principal|locum|attending|associate|senior|clinical|medical director|on behalf of|pp|p\.p\.|dictated|electronically|signed|md|do|mbbs)\b/i;
 const ADDRESS = /^\d|\b(?:street|st|road|rd|avenue|ave|lane|ln|drive|suite|floor|blvd|way|close|court|house|building)\b\.?/i;
 const PEOPLE = /\s+(?:colleagues?|team|doctors?|consultants?|staff|specialists?|registrars?|all|department\s+colleagues)$/i;
@@ -24,21 +24,23 @@ export function readHeader(doc: Doc, infos: LineInfo[], sink: Sink): void {
     const info = infos[l.no]!;
     if (l.text.length > 400) return;
     const d = isDateOnly(l.text, { kind: 'event', today: doc.today, dayFirst: doc.dayFirst });
-    if (d) return sink(candidate('referralDate', d.iso, (header.length ? 0.86 : 0.75) * (d.ambiguous ? 0.96 : 1) * f(doc, l, d.start, d.end), [ev(doc, l, d.start, d.end)], 'text', { alts: d.alts }));
+    if (d) return sink(candidate('referralDate', d.iso, (header.length ? 0.9 : 0.75) * (d.ambiguous ? 0.96 : 1) * f(doc, l, d.start, d.end), [ev(doc, l, d.start, d.end)], 'text', { alts: d.alts }));
     if (info.segs.length || l.text.length > 200 || /\d{3}.*\d{3}|@|www\.|https?:/i.test(l.text)) return;
     const a = l.text.search(/\S/);
     const text = l.text.trim().replace(/[,.]$/, '');
     const b = a + text.length;
     const words = text.split(/\s+/);
-    const clinic = doc.clinics.best(text);
-    const target = info.section === 'target' || (orgSeen && clinic && !/associates|group|partners|practice/i.test(text));
+    const found = doc.clinics.best(text);
+    const clinic = found && !/^surgery$/i.test(text.slice(found.start, found.end).trim()) ? found : null;
+    // A clinic in the address block is where the letter goes, unless it is the letterhead's own name.
+    const target = info.section === 'target' || (clinic && !(k === 0 && ORG.test(text)) && !/associates|group|partners|practice/i.test(text));
     if (target && clinic && header.length) return sink(candidate('referredTo', { raw: text.slice(0, 200), specialty: clinic.specialty }, 0.72 * f(doc, l, a, b), [ev(doc, l, a, b)]));
     if (orgSeen || !header.length || k > 3 || words.length > 9 || /\d/.test(text) || readPersonName(text)?.title || NOT_ORG.test(text)) return;
     const orgish = ORG.test(text);
     const titled = words.every((w) => /^[A-Z&'(]|^(?:of|and|the|at|for|de|la)$/.test(w));
     if (orgish || (k === 0 && titled && words.length >= 2)) {
       orgSeen = true;
-      sink(candidate('referrerOrganization', text, (orgish ? 0.82 : 0.6) * f(doc, l, a, b), [ev(doc, l, a, b)]));
+      sink(candidate('referrerOrganization', text, (orgish ? 0.88 : 0.6) * f(doc, l, a, b), [ev(doc, l, a, b)]));
     }
   });
 }

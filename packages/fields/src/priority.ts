@@ -8,7 +8,7 @@ type Term = { re: string; value: Urgency; valueOnly?: boolean; pathway?: boolean
 const TERMS: Term[] = [
   { re: 'non[\\s-]?urgent(?:ly)?|non[\\s-]?emergen(?:t|cy)', value: 'routine' },
   { re: 'not\\s+(?:an?\\s+)?(?:urgent(?:ly)?|emergen(?:t|cy))', value: 'routine' },
-  { re: 'no\\s+(?:rush|hurry|urgency)', value: 'routine' },
+  { re: 'no\\s+(?:particular\\s+|great\\s+|real\\s+|special\\s+)?(?:rush|hurry|urgency)', value: 'routine' },
   { re: 'semi[\\s-]?urgent(?:ly)?', value: 'urgent' },
   { re: '(?:2|two)[\\s-]?weeks?[\\s-]?(?:wait|rule)|2\\s?ww|fast[\\s-]?track|suspected\\s+cancer\\s+pathway', value: 'urgent', pathway: true },
   { re: 'as\\s+soon\\s+as\\s+possible|asap|as\\s+a\\s+matter\\s+of\\s+urgency', value: 'urgent' },

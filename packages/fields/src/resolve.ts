@@ -61,6 +61,8 @@ const overlapsAny = (e: FieldEvidence, es: FieldEvidence[]) => es.some((o) => o.
 type Group = { members: C[]; confidence: number };
 
 function groupConfidence(members: C[]): number {
+  // Two different sentences offered as the reason do not make either more right.
+  if (members[0]!.field === 'reason') return members[0]!.confidence;
   let miss = 1 - members[0]!.confidence;
   const seen: FieldEvidence[] = [...members[0]!.evidence];
   for (const m of members.slice(1)) {
@@ -77,7 +79,9 @@ function groupConfidence(members: C[]): number {
 function groupValue(field: FieldName, g: Group): C {
   const top = g.members[0]!;
   if (field === 'patientName' || field === 'referrerName') {
-    return g.members.filter((m) => m.confidence >= top.confidence * 0.8).reduce((a, b) => ((v(b) as string).length > (v(a) as string).length ? b : a), top);
+    // A bare surname ("Mr Walsh") gives way to the full name it belongs to; otherwise the best reading stands.
+    if ((v(top) as string).includes(' ')) return top;
+    return g.members.filter((m) => m.confidence >= top.confidence * 0.7).reduce((a, b) => ((v(b) as string).length > (v(a) as string).length ? b : a), top);
   }
   if (field === 'birthDate' || field === 'referralDate') {
     const common = g.members.reduce<string[]>((acc, m) => acc.filter((d) => (m.alts ?? [v(m) as string]).includes(d)), top.alts ?? [v(top) as string]);

@@ -12,7 +12,9 @@ import { firstCell, rawOf, readDateValue, readId, readName, readNpi, readPhone, 
 /** Confidence a label lends its value: an explicit label, a generic one placed by its section, a guess. */
 export const LABEL = { specific: 0.96, placed: 0.92, guess: 0.8 } as const;
 
-export type SlotCtx = ValueCtx & { section: Section; zone: Zone };
+export type SlotCtx = ValueCtx & { section: Section; zone: Zone; label?: string };
+
+const rawLabel = (c: SlotCtx) => c.label ?? '';
 
 const at = (c: SlotCtx, base: number): SlotCtx => ({ ...c, base: c.base * base });
 
@@ -43,8 +45,13 @@ function readAgeSex(c: SlotCtx, sink: Sink): boolean {
   return true;
 }
 
+// A row of tick boxes after a label is the tick-box reader's: the first option named is not the one ticked.
+const BOXED = new Set<Slot>(['priority', 'sex', 'referredTo', 'referralType', 'clinic', 'to']);
+const BOX = /\[[\s_xX✓✔]?\]|[☐☒☑□■]|\(\s*[xX✓✔]?\s*\)/;
+
 /** Reads one labelled value; false when the value was not of the slot's type. */
 export function readSlot(slot: Slot, c: SlotCtx, sink: Sink): boolean {
+  if (BOXED.has(slot) && BOX.test(rawOf(c))) return false;
   const s = c.section;
   const letterEdge = c.zone === 'header' || c.zone === 'signature';
   switch (slot) {
@@ -78,7 +85,7 @@ export function readSlot(slot: Slot, c: SlotCtx, sink: Sink): boolean {
     case 'phone':
       if (s === 'patient') return readPhone(at(c, LABEL.placed), 'patientPhone', sink);
       if (s === 'referrer' || letterEdge) return readPhone(at(c, LABEL.placed), 'referrerPhone', sink);
-      return s === 'none' ? readPhone(at(c, 0.75), 'patientPhone', sink) : false;
+      return s === 'none' ? readPhone(at(c, 0.8), 'patientPhone', sink) : false;
     case 'patientPhone':
       return readPhone(at(c, LABEL.specific), 'patientPhone', sink);
     case 'referrerPhone':
@@ -98,6 +105,9 @@ export function readSlot(slot: Slot, c: SlotCtx, sink: Sink): boolean {
       if (/^\s*[#:]?\s*[A-Z]{0,3}\d{4,}\s*$/i.test(raw)) return readId(at(c, LABEL.placed), 'other', sink, false, true);
       return readText(at(c, LABEL.specific), 'insurancePayer', sink, 120);
     }
+    case 'id':
+      // A bare "ID:" is the insurer's number on an insurance line; elsewhere nobody can say whose.
+      return s === 'insurance' ? readId(at(c, LABEL.placed), 'other', sink, false, true) : false;
     case 'memberId':
       // The insurer's number for the patient: its own field, not one of the patient's identifiers.
       if (s === 'referrer' || s === 'target') return false;
@@ -114,6 +124,8 @@ export function readSlot(slot: Slot, c: SlotCtx, sink: Sink): boolean {
       return s === 'target' ? false : readText(at(c, s === 'referrer' || letterEdge ? LABEL.placed : 0.85), 'referrerOrganization', sink, 120);
     case 'clinic':
       if (s === 'target' || readReferredTo(at(c, LABEL.placed), sink, true)) return true;
+      // A named consultant may be the author or the one asked: only a clinic in the value says which way.
+      if (/consultant/i.test(rawLabel(c))) return false;
       return readText(at(c, 0.8), 'referrerOrganization', sink, 120);
     case 'referredTo':
       return readReferredTo(at(c, LABEL.specific), sink);
@@ -124,14 +136,20 @@ export function readSlot(slot: Slot, c: SlotCtx, sink: Sink): boolean {
     case 'referralType':
       return readPriority(at(c, LABEL.placed), sink) || readReferredTo(at(c, LABEL.placed), sink, true);
     case 'reason':
-      return readText(at(c, 0.9), 'reason', sink, 300);
+      // "Reason for referral" says it outright; "chief complaint" or "history" is the reason as the form frames it.
+      return readText(at(c, /referral|consult|request|referring/i.test(rawLabel(c)) ? 0.97 : 0.92), 'reason', sink, 300);
+    case 'reasonWeak':
+      // The history is why the patient is ill, which is near but not always why they are referred.
+      return readText(at(c, /histor|hpi/i.test(rawLabel(c)) ? 0.75 : 0.85), 'reason', sink, 300);
+    case 'followUp':
+      return readReferredTo(at(c, 0.88), sink, true);
     case 'diagnosis':
       return readDiagnoses(at(c, 0.93), sink);
     case 'referralDate':
       return readDateValue(at(c, LABEL.specific), 'referralDate', 'event', sink);
     case 'date':
-      if (s === 'patient' || s === 'clinical' || s === 'other') return false;
-      return readDateValue(at(c, 0.88), 'referralDate', 'event', sink);
+      if (s === 'clinical' || s === 'other') return false;
+      return readDateValue(at(c, s === 'patient' ? 0.75 : LABEL.placed), 'referralDate', 'event', sink);
     case 'firstName':
     case 'lastName':
     case 'cityStateZip':

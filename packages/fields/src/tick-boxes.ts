@@ -35,8 +35,10 @@ export function readTickBoxes(doc: Doc, sink: Sink): void {
     }
     const t = line.text;
     const prefix = t.slice(0, boxes[0]!.start);
-    const colon = prefix.lastIndexOf(':');
-    const rowLabel = colon >= 0 ? prefix.slice(0, colon) : '';
+    // "Sex: [X] F", "SEX - [X] F": a label then its separator; without one the prefix may be the first option.
+    const sep = /\s*(?::|\s[-–—])\s*$/.exec(prefix) ?? /:\s*/.exec(prefix);
+    const colon = sep ? sep.index + sep[0].length - 1 : -1;
+    const rowLabel = sep ? prefix.slice(0, sep.index) : '';
     const afterLast = t.slice(boxes[boxes.length - 1]!.end).trim();
     // Options usually follow their box; "Urgent [X] Routine [ ]" puts them before.
     const before = !afterLast && prefix.slice(colon + 1).trim().length > 0;

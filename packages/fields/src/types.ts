@@ -1,4 +1,4 @@
-import type { Box, ReferralFields } from '@triage/contracts';
+import type { AcroField, Box, ReferralFields } from '@triage/contracts';
 
 /** One OCR word: offsets into its page's text, and its box on the upright page image. */
 export type OcrWord = { start: number; end: number; box: Box; confidence?: number };
@@ -6,17 +6,8 @@ export type OcrWord = { start: number; end: number; box: Box; confidence?: numbe
 /** A page as the pipeline knows it: text (a PDF text layer, a text upload, or OCR) and, for OCR, its words. */
 export type PageInput = { pageNo: number; text: string; source: 'text-layer' | 'plain' | 'ocr'; words?: OcrWord[] };
 
-/** One AcroForm field as the PDF holds it (values of born-digital forms are usually not in the text layer). */
-export type AcroField = {
-  name: string;
-  /** 1-based page of the field's first widget; null when the PDF does not say. */
-  page: number | null;
-  kind: 'text' | 'checkbox' | 'radio' | 'dropdown' | 'other';
-  /** Text / selected option; null when empty. For a checkbox, the export value when checked. */
-  value: string | null;
-  checked?: boolean;
-  options?: string[];
-};
+/** One AcroForm field as the PDF holds it: the one definition is in @triage/contracts. */
+export type { AcroField } from '@triage/contracts';
 
 /** The policy's clinic synonym table: phrases referrers use → routing-policy specialty. */
 export type ClinicTable = { version: string; synonyms: Record<string, string[]> };

@@ -34,9 +34,9 @@ export function readName(c: ValueCtx, field: 'patientName' | 'referrerName', sin
   if (field === 'referrerName' && new RegExp(`^\\s*${ORG.source}`, 'i').test(after)) return readOrganization(c, cut, 0, sink);
   const evs = n.spans.map(([a, b]) => ev(c, a, b));
   sink(candidate(field, n.value, conf(c, n.start, n.end, n.quality), evs, c.source));
-  const org = /^\s*(?:,\s*(?:(?:md|do|mbbs|np|pa-c|frcp|mrcgp)\.?,?\s*)*)([^,;()]{3,80})/i.exec(after);
+  const org = /^\s*(?:[,(/]|\s[-–—]\s)\s*(?:(?:md|do|mbbs|np|pa-c|frcp|mrcgp)\.?,?\s*)*([^,;()]{3,80})/i.exec(after);
   if (field === 'referrerName' && org && ORG.test(org[1]!)) readOrganization(c, cut, n.end + org[0].length - org[1]!.length, sink);
-  const sexAfter = /^\s*[(,]\s*(m|f|male|female)\s*[),]/i.exec(after);
+  const sexAfter = /^\s*[(,|/]\s*(m|f|male|female)\s*(?:[),|/]|$)/i.exec(after);
   if (field === 'patientName' && sexAfter) {
     const a = n.end + sexAfter[0].indexOf(sexAfter[1]!);
     sink(candidate('sex', sexOf(sexAfter[1]!)!, conf(c, a, a + sexAfter[1]!.length, 0.94), [ev(c, a, a + sexAfter[1]!.length)], c.source));
@@ -50,7 +50,7 @@ export function readName(c: ValueCtx, field: 'patientName' | 'referrerName', sin
 
 /** An organisation's name at `from` in a cell: up to a full stop, a comma or a column gap. */
 function readOrganization(c: ValueCtx, cut: string, from: number, sink: Sink): boolean {
-  const m = /^\s*([^,;.()\t]{3,100}?)\s*(?:[,;.()\t]|$)/.exec(cut.slice(from));
+  const m = /^[\s(]*([^,;.()\t]{3,100}?)\s*(?:[,;.()\t]|$)/.exec(cut.slice(from));
   if (!m || !ORG.test(m[1]!)) return false;
   const a = from + m[0].indexOf(m[1]!);
   sink(candidate('referrerOrganization', m[1]!, conf(c, a, a + m[1]!.length, 0.88), [ev(c, a, a + m[1]!.length)], c.source));
@@ -67,7 +67,7 @@ export function readDateValue(c: ValueCtx, field: 'birthDate' | 'referralDate', 
   return true;
 }
 
-const PHONE = /(?:\+\s?\d{1,3}[\s.-]?)?(?:\(\s?\d{2,5}\s?\)[\s.-]?)?\d[\d\s.-]{4,16}\d(?:\s*(?:ext\.?|x|extension)\s*\d{1,6})?/i;
+const PHONE = /(?:\+\s?\d{1,3}[\s.-]?)?(?:\(\s?\d{1,5}\s?\)[\s.-]?)?\d[\d\s.-]{4,16}\d(?:\s*(?:ext\.?|x|extension)\s*\d{1,6})?/i;
 
 export function readPhone(c: ValueCtx, field: 'patientPhone' | 'referrerPhone' | 'referrerFax', sink: Sink): boolean {
   const raw = rawOf(c);
@@ -191,7 +191,7 @@ export function readReferredTo(c: ValueCtx, sink: Sink, requireMapping = false):
   const raw = isOcr(c) ? ocrLetters(rawOf(c)) : rawOf(c);
   const line = raw.split('\n')[0]!;
   let b = Math.min(line.length, 200);
-  const stop = line.slice(0, b).search(/\.\s|\s[-–—]\s(?=please|for|re\b)|;/i);
+  const stop = line.slice(0, b).search(/(?<!\b(?:dr|mr|mrs|ms|st|prof))\.\s|\s[-–—]\s(?=please|for|re\b)|;/i);
   if (stop > 0) b = stop;
   const a = line.search(/[^\s_:.\-–]/);
   if (a < 0 || a >= b) return false;

@@ -1,3 +1,0 @@
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-console.log(dirname(fileURLToPath(import.meta.resolve('@triage/fields'))));
