@@ -58,7 +58,7 @@ export function mapName(tokens: string[]): { entry: LabelEntry; section: Section
   return null;
 }
 
-const isChecked = (f: AcroField) => f.checked === true || (f.checked === undefined && f.value !== null && !/^(?:off|no|false|0|unchecked)$/i.test(f.value.trim()));
+const isChecked = (f: AcroField) => f.checked === true || (f.checked === undefined && f.value !== null && !/^(?:off|no|false|0|unchecked)$/i.test(String(f.value).trim()));
 
 /** Where an AcroForm value shows in the text layer, if it does. */
 function locate(doc: Doc, f: AcroField, value: string): { page: number; start: number; end: number } | null {
@@ -96,7 +96,7 @@ export function readAcroForm(doc: Doc, fields: AcroField[], sink: Sink): void {
       if (clinic) sink(candidate('referredTo', { raw: exportValue || f.name, specialty: clinic.specialty }, 0.92, [], 'acroform'));
       continue;
     }
-    const value = (f.value ?? '').trim();
+    const value = String(f.value ?? '').trim();
     if (!value || !mapped) continue;
     // Read the value as its label's reader would, on a scratch page holding just the value.
     const scratch: Doc = { ...doc, pages: [{ pageNo: 1, text: value, source: 'plain' }], lines: [], words: [[]], texts: [value] };

@@ -42,7 +42,7 @@ export function readBody(doc: Doc, infos: LineInfo[], sink: Sink): void {
       }
       if (!c) continue;
       const end = from + c.end + (CLINIC_NOUN.exec(text.slice(from + c.end))?.[0].length ?? 0);
-      sink(candidate('referredTo', { raw: text.slice(from + c.start, end), specialty: c.specialty }, q(doc, page, from, end, 0.85), ev(doc, page, from + c.start, end)));
+      sink(candidate('referredTo', { raw: text.slice(from + c.start, end), specialty: c.specialty }, q(doc, page, from, end, 0.88), ev(doc, page, from + c.start, end)));
     }
     for (const l of prose) {
       for (const c of doc.clinics.all(l.text)) {
@@ -136,10 +136,10 @@ function readReason(doc: Doc, infos: LineInfo[], sink: Sink): void {
   // A fax's confidentiality notice says "please notify the sender": boilerplate, not a reason.
   const boiler = (s: [number, number]) => BOILERPLATE.test(text.slice(s[0], s[1]));
   let k = sentences.findIndex((s) => REQUEST.test(text.slice(s[0], s[1])) && words(s) >= 5 && !boiler(s));
-  let p = 0.7;
+  let p = 0.8;
   if (k < 0) {
     k = sentences.findIndex((s) => words(s) >= 6 && !boiler(s));
-    p = 0.5;
+    p = 0.55;
   }
   if (k < 0) return;
   let [a, b] = sentences[k]!;
@@ -149,9 +149,12 @@ function readReason(doc: Doc, infos: LineInfo[], sink: Sink): void {
     const cut = text.slice(a, a + 300).lastIndexOf(' ');
     b = a + (cut > 100 ? cut : 300);
   }
-  // "I would be grateful for your opinion regarding: ruptured appendix" — the reason is what follows the colon.
-  const colon = text.slice(a, b).search(/:\s+\S+\s+\S/);
-  if (colon > 0 && colon < 120) a += colon + 1 + (/^\s*/.exec(text.slice(a + colon + 1))?.[0].length ?? 0);
+  // "... opinion regarding: ruptured appendix", "referring her for evaluation of X": the reason is what follows.
+  const lead = /:\s+(?=\S+\s+\S)|\bfor\s+(?:an?\s+)?(?:evaluation|assessment|review|management|investigation|opinion|advice)\s+(?:of|on|regarding)\s+|\bregarding\s+(?=\S+\s+\S)/i.exec(text.slice(a, b));
+  if (lead && lead.index < 160) {
+    a += lead.index + lead[0].length;
+    p = /^for/i.test(lead[0]) ? 0.93 : 0.9;
+  }
   const value = text.slice(a, b).replace(/\s+/g, ' ').trim();
   if (value.length >= 10) sink(candidate('reason', value, q(doc, page, a, b, p), ev(doc, page, a, b)));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { icd10Valid, luhn, nhsValid, npiValid, ocrDigits, ocrLetters, phoneQuality, samePhone, ssnValid } from './checks.ts';
+import { icd10Valid, luhn, nhsValid, npiValid, ocrDigits, ocrIdDigits, ocrLetters, phoneQuality, samePhone, ssnValid } from './checks.ts';
 import { nameTokens, readPersonName, sameName } from './names.ts';
 import { parseDiagnoses } from './diagnoses.ts';
 
@@ -67,6 +67,12 @@ describe('OCR look-alikes', () => {
     expect(ocrLetters('J0NES')).toBe('JONES');
     expect(ocrLetters('Rheumato1ogy')).toBe('Rheumatology');
     expect(ocrLetters('RX4471902')).toBe('RX4471902');
+    // Identifiers keep their letters: only an O or l beside digits is a digit.
+    expect(ocrIdDigits('M65901101l')).toBe('M659011011');
+    expect(ocrIdDigits('M98439167O')).toBe('M984391670');
+    expect(ocrIdDigits('CD799333D')).toBe('CD799333D');
+    expect(ocrIdDigits('1EG4-TE5-MK73')).toBe('1EG4-TE5-MK73');
+    expect(ocrIdDigits('MO123456')).toBe('MO123456');
   });
 });
 

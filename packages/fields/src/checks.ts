@@ -52,7 +52,7 @@ export const phoneDigits = (s: string): string => s.replace(EXTENSION, '').repla
 export function phoneQuality(s: string): number {
   const d = phoneDigits(s);
   const nanp = (x: string) => /^[2-9]\d{2}[2-9]\d{6}$/.test(x);
-  if (d.length === 10) return nanp(d) ? 1 : 0.9;
+  if (d.length === 10) return nanp(d) ? 1 : 0.95;
   if (d.length === 11 && d[0] === '1') return nanp(d.slice(1)) ? 1 : 0.85;
   if (d.length >= 7 && d.length <= 15) return s.trim().startsWith('+') || (d.length === 11 && d[0] === '0') ? 0.96 : d.length === 7 ? 0.6 : 0.9;
   return 0;
@@ -88,5 +88,19 @@ export function ocrDigits(s: string): string {
   return s.replace(/[0-9OoQDlIi|!SsBZzG]+/g, (tok) => {
     const digits = tok.replace(/\D/g, '').length;
     return digits >= 1 && digits >= tok.length * 0.5 ? [...tok].map((c) => OCR_DIGIT[c] ?? c).join('') : tok;
+  });
+}
+
+/**
+ * The same for identifiers, which mix letters and digits on purpose (CD799333D, 1EG4-TE5-MK73): only O and l/I,
+ * only next to digits, and only in a token of four digits or more.
+ */
+export function ocrIdDigits(s: string): string {
+  return s.replace(/[A-Za-z0-9|]+/g, (tok) => {
+    const digits = tok.replace(/\D/g, '').length;
+    // After the first digit, an O is a zero and an l or I a one; a letter prefix (MO1234) stays.
+    if (digits < 4) return tok;
+    const first = tok.search(/\d/);
+    return tok.slice(0, first + 1) + tok.slice(first + 1).replace(/[Oo](?=\d|$)|(?<=\d)[Oo]/g, '0').replace(/[lI|](?=\d|$)|(?<=\d)[lI|]/g, '1');
   });
 }

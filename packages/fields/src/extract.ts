@@ -44,12 +44,15 @@ function crossCheck(fields: ReferralFields, today: Date, input: ExtractInput): R
   const dob = fields.birthDate;
   if (dob) {
     const text = input.pages.map((p) => p.text).join('\n');
-    const m = /\b(\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b|\b(\d{1,3})\s*(?:y\/o|yo|y\.o\.)|\baged?\s*:?\s*(\d{1,3})\b/i.exec(text);
+    // The patient's age as the letter states it ("this 66-year-old man", "Age: 66"), not a relative's.
+    const m = /\b(?:a|an|this|the|is|patient,?)\s+(\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b|\b(\d{1,3})\s*(?:y\/o|yo|y\.o\.)\s+(?:m|f|male|female|man|woman)\b|\baged?\s*:?\s*(\d{1,3})\b/i.exec(text);
     const stated = m ? Number(m[1] ?? m[2] ?? m[3]) : NaN;
     if (Number.isFinite(stated)) {
+      // Age on the day of the letter when it is dated, else today.
+      const asOf = fields.referralDate ? new Date(`${fields.referralDate.value}T12:00:00Z`) : today;
       const [y, mo, d] = dob.value.split('-').map(Number) as [number, number, number];
-      let age = today.getUTCFullYear() - y;
-      if (today.getUTCMonth() + 1 < mo || (today.getUTCMonth() + 1 === mo && today.getUTCDate() < d)) age--;
+      let age = asOf.getUTCFullYear() - y;
+      if (asOf.getUTCMonth() + 1 < mo || (asOf.getUTCMonth() + 1 === mo && asOf.getUTCDate() < d)) age--;
       // Letters are read some time after they are written: a year's slack either way.
       if (Math.abs(age - stated) > 1) dob.confidence = Math.round(dob.confidence * 0.6 * 1000) / 1000;
     }

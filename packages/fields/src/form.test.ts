@@ -149,3 +149,11 @@ Recurrent kidney stones, two episodes of renal colic this year.`;
     expect(f.referrerNpi).toBeUndefined();
   });
 });
+
+describe('an address in parts', () => {
+  it('joins the street with the city, state and ZIP fields after it', () => {
+    const f = read('PATIENT INFORMATION\nName: Arlo Venn\nAddress: 42 Elm Street\nCity: Springfield   State: IL   ZIP: 62701\nPhone: 217-555-0199');
+    expect(f.patientAddress?.value).toBe('42 Elm Street, Springfield, IL, 62701');
+    expect(f.patientAddress!.evidence).toHaveLength(4);
+  });
+});

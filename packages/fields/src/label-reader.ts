@@ -1,12 +1,12 @@
 // Values written after their labels, on the same line or running on to the next lines.
-import { candidate, type Sink } from './candidate.ts';
+import { candidate, type Candidate, type Sink } from './candidate.ts';
 import { evidence, ocrFactor, type Doc, type Line } from './doc.ts';
 import type { Section, Slot } from './labels.ts';
 import { LABEL_LIKE, type Segment } from './label-scan.ts';
 import { readPersonName } from './names.ts';
 import type { LineInfo } from './sections.ts';
 import { readSlot } from './slot-read.ts';
-import { readText } from './value-read.ts';
+import { readName, readText } from './value-read.ts';
 
 /** A label with nothing after it on its line: its value, if any, is below it (see layout-reader.ts). */
 export type OpenLabel = { line: number; seg: Segment; section: Section };
@@ -36,13 +36,20 @@ type NamePart = { page: number; section: Section; start: number; end: number; va
 export function readLabels(doc: Doc, infos: LineInfo[], sink: Sink): OpenLabel[] {
   const open: OpenLabel[] = [];
   const parts: Record<'firstName' | 'lastName', NamePart[]> = { firstName: [], lastName: [] };
+  const towns: Town[] = [];
+  const addresses: { c: Candidate; page: number; line: number }[] = [];
   infos.forEach((info, i) => {
     const line: Line = doc.lines[i]!;
     let section = info.section;
     if (!info.segs.length && section === 'patient' && info.zone !== 'signature' && STREET.test(line.text)) {
       // An address with no label, among the patient's details ("Re: Mr X / 12 Oak Street, Springfield").
       const end = doc.lines[continuation(doc, infos, i, 'patientAddress')]!.end;
-      readText({ doc, page: line.page, start: line.start, end, base: 0.82, source: 'text' }, 'patientAddress', sink, 300);
+      readText({ doc, page: line.page, start: line.start, end, base: 0.9, source: 'text' }, 'patientAddress', sink, 300);
+    }
+    const lead = info.segs[0];
+    if (lead && lead.labelStart > 3 && LEADS_NAME.has(lead.entry.slot) && info.zone !== 'signature' && section !== 'referrer' && section !== 'target') {
+      // "Mr Tobias Ferreira   d.o.b. 12.11.1949": the name the patient's details follow.
+      readName({ doc, page: line.page, start: line.start, end: line.start + lead.labelStart, base: 0.9, source: 'text' }, 'patientName', sink);
     }
     info.segs.forEach((seg, k) => {
       const slot = seg.entry.slot;
@@ -54,16 +61,22 @@ export function readLabels(doc: Doc, infos: LineInfo[], sink: Sink): OpenLabel[]
         const j = lastOnLine && !boxed ? continuation(doc, infos, i, slot) : i;
         if (j > i) end = doc.lines[j]!.end;
         else if (slot !== 'ignore') open.push({ line: i, seg, section });
-      } else if (lastOnLine) end = doc.lines[continuation(doc, infos, i, slot)]!.end;
+      } else if (lastOnLine) {
+        const j = continuation(doc, infos, i, slot);
+        if (j > i) end = doc.lines[j]!.end;
+      }
       const start = line.start + seg.valueStart;
       if (end > start) {
         const label = line.text.slice(seg.labelStart, seg.labelEnd);
         const ctx = { doc, page: line.page, start, end, base: 1, source: 'text' as const, section, zone: info.zone, label, ...(seg.hint !== undefined && { hint: seg.hint }) };
+        const raw = doc.texts[line.page]!.slice(start, end);
         if (slot === 'firstName' || slot === 'lastName') {
-          const raw = doc.texts[line.page]!.slice(start, end);
           const n = readPersonName(raw.split(/\t|\s{3,}/)[0]!, { lowercase: true });
           if (n) parts[slot].push({ page: line.page, section, start: start + n.start, end: start + n.end, value: n.value, q: n.quality, line: i });
-        } else readSlot(slot, ctx, sink);
+        } else if (slot === 'cityStateZip') {
+          const cell = raw.split(/\t|\s{3,}/)[0]!.trim();
+          if (cell && !/^[_\s.-]*$/.test(cell)) towns.push({ page: line.page, line: i, start: start + raw.indexOf(cell), end: start + raw.indexOf(cell) + cell.length, text: cell });
+        } else readSlot(slot, ctx, (c) => (c.field === 'patientAddress' && addresses.push({ c, page: line.page, line: i }), sink(c)));
       }
       // "Referring physician: Dr X   Phone: ..." — the phone is the physician's. In a section that is already
       // decided, only the insurer's "ID" follows its label: "Subscriber id: X | Name: Y" is still the patient's name.
@@ -73,7 +86,22 @@ export function readLabels(doc: Doc, infos: LineInfo[], sink: Sink): OpenLabel[]
     });
   });
   composeNames(doc, parts, sink);
+  joinTowns(doc, addresses, towns);
   return open;
+}
+
+const LEADS_NAME = new Set<Slot>(['birthDate', 'nhs', 'mrn', 'patientId', 'sex', 'ageSex', 'medicare', 'medicaid']);
+
+type Town = { page: number; line: number; start: number; end: number; text: string };
+
+/** "Address: 42 Elm St" then "City: Springfield  State: IL  ZIP: 62701": one address. */
+function joinTowns(doc: Doc, addresses: { c: Candidate; page: number; line: number }[], towns: Town[]): void {
+  for (const a of addresses) {
+    const mine = towns.filter((t) => t.page === a.page && t.line > a.line - 1 && t.line <= a.line + 3 && t.start >= (a.c.evidence[0]?.end ?? 0));
+    if (!mine.length || typeof a.c.value !== 'string') continue;
+    a.c.value = [a.c.value, ...mine.map((t) => t.text)].join(', ');
+    a.c.evidence.push(...mine.map((t) => evidence(doc, t.page, t.start, t.end)));
+  }
 }
 
 /** "Last name: Smith  First name: John" → John Smith, when both sit in one part of the form. */

@@ -55,7 +55,7 @@ function separator(rest: string, ocr: boolean): { sep: Segment['sep']; len: numb
   const dash = /^\s*\.?\s*[-–—](?=\s|$)\s*/.exec(rest);
   if (dash) return { sep: 'dash', len: dash[0].length };
   if (/^\s*$/.test(rest)) return { sep: 'eol', len: rest.length };
-  const gap = /^(?:\t|\s{2,})\s*/.exec(rest);
+  const gap = /^(?:\t|\s{2,}|\s*\|)\s*/.exec(rest);
   if (gap) return { sep: 'gap', len: gap[0].length };
   const sp = /^\s*/.exec(rest)!;
   return { sep: 'space', len: sp[0].length };
@@ -94,7 +94,7 @@ export function scanLine(text: string, ocr: boolean): Segment[] {
     let ok: boolean;
     // Letters write "Re Mrs Jane Doe" as often as "Re: Mrs Jane Doe".
     if (entry.slot === 're' && sep === 'space' && atLineStart && /^[A-Z]/.test(text.slice(valueStart, valueStart + 1))) ok = true;
-    else if (entry.weak) ok = atStart && (sep === 'colon' || (sep === 'dash' && atCell) || ((sep === 'gap' || sep === 'eol') && atLineStart) || (sep === 'space' && typedOk));
+    else if (entry.weak) ok = atStart && (sep === 'colon' || ((sep === 'dash' || sep === 'gap') && atCell) || (sep === 'eol' && atLineStart) || (sep === 'space' && typedOk));
     else if (sep === 'colon' || sep === 'dash') ok = true;
     else if (sep === 'gap' || sep === 'eol') ok = atStart || typedOk;
     // Scans lose colons: a specific label at the start of a cell still is one.

@@ -20,6 +20,20 @@ export function readHeader(doc: Doc, infos: LineInfo[], sink: Sink): void {
   const header = doc.lines.filter((_, i) => infos[i]!.zone === 'header');
   const top = header.length ? header : doc.lines.slice(0, 6);
   let orgSeen = false;
+  // The address block ("Dr P. Sandoval / Department of Cardiology / St Agnes Hospital") is the recipient's:
+  // its hospital is not the sender's practice.
+  const recipient = new Set<number>();
+  let block: Line[] = [];
+  const close = () => {
+    const first = block[0];
+    if (first && (readPersonName(first.text)?.title || block.some((x) => doc.clinics.best(x.text) && !ORG.test(x.text)) || /^\s*(?:to|attn|fao)\b/i.test(first.text))) for (const x of block) recipient.add(x.no);
+    block = [];
+  };
+  for (const l of top) {
+    if (l.blankBefore) close();
+    block.push(l);
+  }
+  close();
   top.forEach((l, k) => {
     const info = infos[l.no]!;
     if (l.text.length > 400) return;
@@ -34,13 +48,13 @@ export function readHeader(doc: Doc, infos: LineInfo[], sink: Sink): void {
     const clinic = found && !/^surgery$/i.test(text.slice(found.start, found.end).trim()) ? found : null;
     // A clinic in the address block is where the letter goes, unless it is the letterhead's own name.
     const target = info.section === 'target' || (clinic && !(k === 0 && ORG.test(text)) && !/associates|group|partners|practice/i.test(text));
-    if (target && clinic && header.length) return sink(candidate('referredTo', { raw: text.slice(0, 200), specialty: clinic.specialty }, 0.72 * f(doc, l, a, b), [ev(doc, l, a, b)]));
-    if (orgSeen || !header.length || k > 3 || words.length > 9 || /\d/.test(text) || readPersonName(text)?.title || NOT_ORG.test(text)) return;
+    if (target && clinic && header.length) return sink(candidate('referredTo', { raw: text.slice(0, 200), specialty: clinic.specialty }, 0.8 * f(doc, l, a, b), [ev(doc, l, a, b)]));
+    if (orgSeen || recipient.has(l.no) || !header.length || k > 3 || words.length > 9 || /\d/.test(text) || readPersonName(text)?.title || NOT_ORG.test(text)) return;
     const orgish = ORG.test(text);
     const titled = words.every((w) => /^[A-Z&'(]|^(?:of|and|the|at|for|de|la)$/.test(w));
     if (orgish || (k === 0 && titled && words.length >= 2)) {
       orgSeen = true;
-      sink(candidate('referrerOrganization', text, (orgish ? 0.88 : 0.6) * f(doc, l, a, b), [ev(doc, l, a, b)]));
+      sink(candidate('referrerOrganization', text, (orgish ? 0.92 : 0.6) * f(doc, l, a, b), [ev(doc, l, a, b)]));
     }
   });
 }
@@ -103,13 +117,13 @@ export function readSignature(doc: Doc, infos: LineInfo[], sink: Sink): void {
         const credentialed = isCredential(after.split(/\s+/)[0] ?? '') || isCredential(ps[j + 1]?.text ?? '');
         const doctor = n.title === 'dr' || n.title === 'doctor' || n.title === 'prof' || n.title === 'professor';
         if (!doctor && !credentialed && !(closed && n.quality >= 1 && !ORG.test(text))) return;
-        const q = (doctor || credentialed ? (closed ? 0.93 : 0.88) : 0.78) * Math.min(1, n.quality + 0.1);
+        const q = (doctor || credentialed ? (closed ? 0.93 : 0.88) : 0.82) * Math.min(1, n.quality + 0.1);
         named = k;
         return sink(candidate('referrerName', n.value, q * f(doc, l, off + n.start, off + n.end), n.spans.map(([a, b]) => ev(doc, l, off + a, off + b))));
       }
       if (orgDone || k - named > 2 || JOB.test(text) || isCredential(text) || /\d{3}|@/.test(text) || ADDRESS.test(text)) return;
       if (ORG.test(text) || (k === named + 1 && j === 0 && /^[A-Z]/.test(text) && text.split(/\s+/).length <= 8)) {
-        const q = ORG.test(text) ? 0.88 : 0.62;
+        const q = ORG.test(text) ? 0.92 : 0.62;
         sink(candidate('referrerOrganization', text, q * f(doc, l, off, off + text.length), [ev(doc, l, off, off + text.length)]));
         orgDone = true;
       }

@@ -24,7 +24,8 @@ describe('a typed letter', () => {
     expect(f.birthDate?.value).toBe('1958-04-05');
     expect(slice(ISSUE, f.birthDate!.evidence[0]!)).toBe('04/05/1958');
     expect(f.mrn?.value).toBe('4455123');
-    expect(f.identifiers?.value).toEqual([{ kind: 'mrn', value: '4455123' }]);
+    // An MRN alone is the mrn field; identifiers would list it with any others.
+    expect(f.identifiers).toBeUndefined();
     expect(f.sex?.value).toBe('male');
     expect(f.referredTo?.value).toEqual({ raw: 'Cardiology', specialty: 'Cardiovascular / Pulmonary' });
     expect(f.statedPriority?.value).toBe('urgent');

@@ -9,7 +9,14 @@ const TITLE = /^(mr|mrs|ms|miss|mx|master|dr|doctor|prof|professor|sir|dame|rev)
 const CREDENTIAL = /^(?:m\.?d\.?|d\.?o\.?|mbbs|mbchb|mbbch|bmbs|mb|bm|bch|chb|bs|bsc|msc|ma|dm|frcp|frcs|frcgp|mrcgp|mrcp|mrcs|mrcog|mrcpch|frcpch|fracp|drcog|dfsrh|dch|dgm|facp|faafp|facc|facs|facog|faap|phd|ph\.?d\.?|mph|np|fnp|fnp-c|fnp-bc|agnp|pa|pa-c|dnp|rn|aprn|msn|dpm|dds|dmd|od|ccfp|fracgp|dcog|jr|sr)\.?$/i;
 const PARTICLE = /^(van|von|de|del|della|der|den|da|di|du|la|le|bin|binti|al|el|dos|das|st\.?)$/;
 const STOP = new Set(
-  'patient referral refer urgent routine clinic consultation request letter fax cover new follow appointment results report summary discharge confidential dear colleague colleagues department dept team the and of for with to from male female dob mrn nhs unknown n/a na none see above yes no date name address phone fax tel hospital practice medical centre center health sir madam years year old age sex gender insurance member surgery associates group family medicine clinical reason diagnosis history please thank thanks regards sincerely yours kind best signed signature re on behalf physician provider doctor consultant gp registrar nurse practitioner office pediatrics paediatrics cardiology services service unit ward road street st. avenue ave lane drive'.split(' '),
+  `patient referral refer urgent routine clinic consultation request letter fax cover new follow appointment
+   results report summary discharge confidential dear colleague colleagues department dept team the and of for
+   with to from male female dob mrn nhs unknown n/a na none see above yes no date name address phone fax tel
+   hospital practice medical centre center health sir madam years year old age sex gender insurance member
+   surgery associates group family medicine clinical reason diagnosis history please thank thanks regards
+   sincerely yours kind best signed signature re on behalf physician provider doctor consultant gp registrar
+   nurse practitioner office pediatrics paediatrics cardiology services service unit ward road street st. avenue
+   ave lane drive`.split(/\s+/),
 );
 
 const isNameToken = (t: string, lower: boolean) =>

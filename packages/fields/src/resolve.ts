@@ -118,7 +118,10 @@ export function resolve(all: Candidate[]): ReferralFields {
     let cs = all.filter((c) => c.field === field).sort((a, b) => b.confidence - a.confidence);
     if (!cs.length) continue;
     if (field === 'identifiers' || field === 'diagnoses') {
-      fields[field] = mergeList(field, cs);
+      const merged = mergeList(field, cs);
+      // An MRN alone is the mrn field; identifiers lists a document's identifiers when it has more than that.
+      if (field === 'identifiers' && (merged!.value as { kind: string }[]).every((i) => i.kind === 'mrn')) continue;
+      fields[field] = merged;
       continue;
     }
     // A title or a "-year-old man" is a guess: it yields to a labelled value instead of contradicting it.

@@ -66,7 +66,7 @@ function blockSections(doc: Doc, infos: LineInfo[]): Section[] {
     const segs = infos.slice(start, i).flatMap((x) => x.segs);
     const patient = segs.filter((s) => PATIENT_SLOTS.has(s.entry.slot)).length;
     const referrer = segs.filter((s) => REFERRER_SLOTS.has(s.entry.slot)).length;
-    const kind: Section = /^\s*(?:to|attn|attention|fao|for the attention of)\b/i.test(doc.lines[start]!.text) ? 'target' : patient && !referrer ? 'patient' : referrer && !patient ? 'referrer' : 'none';
+    const kind: Section = /^\s*(?:(?:to|attention|for the attention of)\s*[:-]|attn\b|fao\b)/i.test(doc.lines[start]!.text) ? 'target' : patient && !referrer ? 'patient' : referrer && !patient ? 'referrer' : 'none';
     out.fill(kind, start, i);
     start = i;
   }

@@ -10,7 +10,7 @@ import { ocrDigits } from './checks.ts';
 import { firstCell, rawOf, readDateValue, readId, readName, readNpi, readPhone, readPriority, readReferredTo, readSex, readText, sexOf, type ValueCtx } from './value-read.ts';
 
 /** Confidence a label lends its value: an explicit label, a generic one placed by its section, a guess. */
-export const LABEL = { specific: 0.96, placed: 0.92, guess: 0.8 } as const;
+export const LABEL = { specific: 0.98, placed: 0.96, guess: 0.8 } as const;
 
 export type SlotCtx = ValueCtx & { section: Section; zone: Zone; label?: string };
 
@@ -85,19 +85,19 @@ export function readSlot(slot: Slot, c: SlotCtx, sink: Sink): boolean {
     case 'phone':
       if (s === 'patient') return readPhone(at(c, LABEL.placed), 'patientPhone', sink);
       if (s === 'referrer' || letterEdge) return readPhone(at(c, LABEL.placed), 'referrerPhone', sink);
-      return s === 'none' ? readPhone(at(c, 0.8), 'patientPhone', sink) : false;
+      return s === 'none' ? readPhone(at(c, 0.82), 'patientPhone', sink) : false;
     case 'patientPhone':
       return readPhone(at(c, LABEL.specific), 'patientPhone', sink);
     case 'referrerPhone':
       return s === 'target' ? false : readPhone(at(c, LABEL.specific), 'referrerPhone', sink);
     case 'fax':
       if (s === 'patient' || s === 'target' || s === 'insurance' || s === 'other') return false;
-      return readPhone(at(c, s === 'referrer' || letterEdge ? LABEL.placed : 0.85), 'referrerFax', sink);
+      return readPhone(at(c, s === 'referrer' || letterEdge ? LABEL.placed : 0.9), 'referrerFax', sink);
     case 'referrerFax':
       return readPhone(at(c, LABEL.specific), 'referrerFax', sink);
     case 'address':
       if (s === 'patient') return readText(at(c, LABEL.placed), 'patientAddress', sink, 300);
-      return s === 'none' && !letterEdge ? readText(at(c, 0.75), 'patientAddress', sink, 300) : false;
+      return s === 'none' && !letterEdge ? readText(at(c, 0.8), 'patientAddress', sink, 300) : false;
     case 'patientAddress':
       return readText(at(c, LABEL.specific), 'patientAddress', sink, 300);
     case 'payer': {
@@ -130,21 +130,21 @@ export function readSlot(slot: Slot, c: SlotCtx, sink: Sink): boolean {
     case 'referredTo':
       return readReferredTo(at(c, LABEL.specific), sink);
     case 'to':
-      return readReferredTo(at(c, 0.85), sink, true);
+      return readReferredTo(at(c, 0.9), sink, true);
     case 'priority':
       return readPriority(at(c, LABEL.specific), sink);
     case 'referralType':
       return readPriority(at(c, LABEL.placed), sink) || readReferredTo(at(c, LABEL.placed), sink, true);
     case 'reason':
       // "Reason for referral" says it outright; "chief complaint" or "history" is the reason as the form frames it.
-      return readText(at(c, /referral|consult|request|referring/i.test(rawLabel(c)) ? 0.97 : 0.92), 'reason', sink, 300);
+      return readText(at(c, /referral|request|referring/i.test(rawLabel(c)) ? 0.97 : 0.92), 'reason', sink, 300);
     case 'reasonWeak':
       // The history is why the patient is ill, which is near but not always why they are referred.
-      return readText(at(c, /histor|hpi/i.test(rawLabel(c)) ? 0.75 : 0.85), 'reason', sink, 300);
+      return readText(at(c, /histor|hpi|summary|details|information/i.test(rawLabel(c)) ? 0.75 : 0.85), 'reason', sink, 300);
     case 'followUp':
-      return readReferredTo(at(c, 0.88), sink, true);
+      return readReferredTo(at(c, 0.88), sink, true, true);
     case 'diagnosis':
-      return readDiagnoses(at(c, 0.93), sink);
+      return readDiagnoses(at(c, 0.96), sink);
     case 'referralDate':
       return readDateValue(at(c, LABEL.specific), 'referralDate', 'event', sink);
     case 'date':

@@ -28,15 +28,24 @@ export function ocrPage(rows: [string, number][][], pageNo = 1, confidence?: num
   return { pageNo, text, source: 'ocr', words };
 }
 
-/** An OCR page from laid-out text: each word boxed at its column (12 px a character) and line (40 px). */
-export function ocrText(text: string, pageNo = 1, confidence?: number): PageInput {
+/**
+ * An OCR page from laid-out text: each word boxed at its column (12 px a character) and line (40 px). With
+ * `joined`, the page text is each line's words joined by single spaces, as Tesseract writes it.
+ */
+export function ocrText(laidOut: string, pageNo = 1, confidence?: number, joined = false): PageInput {
   const words: OcrWord[] = [];
+  let text = '';
   let offset = 0;
-  text.split('\n').forEach((line, y) => {
+  laidOut.split('\n').forEach((line, y) => {
+    if (y > 0) text += '\n';
     for (const m of line.matchAll(/\S+/g)) {
+      if (joined && text.length > 0 && !text.endsWith('\n')) text += ' ';
+      const start = joined ? text.length : offset + m.index;
+      if (joined) text += m[0];
       const box = { x0: 50 + m.index * 12, y0: 100 + y * 40, x1: 50 + (m.index + m[0].length) * 12, y1: 124 + y * 40 };
-      words.push({ start: offset + m.index, end: offset + m.index + m[0].length, box, ...(confidence !== undefined && { confidence }) });
+      words.push({ start, end: start + m[0].length, box, ...(confidence !== undefined && { confidence }) });
     }
+    if (!joined) text += line;
     offset += line.length + 1;
   });
   return { pageNo, text, source: 'ocr', words };

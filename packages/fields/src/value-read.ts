@@ -1,7 +1,7 @@
 // Typed values after a label: each reader validates what it reads and scores it.
 import type { FieldSource } from '@triage/contracts';
 import { candidate, type Sink } from './candidate.ts';
-import { npiValid, nhsValid, ocrDigits, ocrLetters, phoneQuality, ssnValid } from './checks.ts';
+import { npiValid, nhsValid, ocrDigits, ocrIdDigits, ocrLetters, phoneQuality, ssnValid } from './checks.ts';
 import { readDate, type DateKind } from './dates.ts';
 import { evidence, ocrFactor, type Doc } from './doc.ts';
 import { ORG, readPersonName } from './names.ts';
@@ -21,6 +21,7 @@ export function firstCell(s: string): number {
   return m ? m.index + 1 : s.length;
 }
 
+const ORG_NEXT = new RegExp(`^\\s*${ORG.source}`, 'i');
 const EMPTY = /^[\s_.\-–:?]*$|^(?:n\/?a|none|nil|unknown|not known|not applicable|tbc|tba|-+)\.?$/i;
 
 export function readName(c: ValueCtx, field: 'patientName' | 'referrerName', sink: Sink, opts: { lastFirst?: boolean } = {}): boolean {
@@ -31,7 +32,7 @@ export function readName(c: ValueCtx, field: 'patientName' | 'referrerName', sin
   if (!n) return field === 'referrerName' && readOrganization(c, cut, 0, sink);
   const after = cut.slice(n.end);
   // "From: Lakeside Internal Medicine" names a practice, not a doctor.
-  if (field === 'referrerName' && new RegExp(`^\\s*${ORG.source}`, 'i').test(after)) return readOrganization(c, cut, 0, sink);
+  if (field === 'referrerName' && ORG_NEXT.test(after)) return readOrganization(c, cut, 0, sink);
   const evs = n.spans.map(([a, b]) => ev(c, a, b));
   sink(candidate(field, n.value, conf(c, n.start, n.end, n.quality), evs, c.source));
   const org = /^\s*(?:[,(/]|\s[-–—]\s)\s*(?:(?:md|do|mbbs|np|pa-c|frcp|mrcgp)\.?,?\s*)*([^,;()]{3,80})/i.exec(after);
@@ -63,7 +64,7 @@ export function readDateValue(c: ValueCtx, field: 'birthDate' | 'referralDate', 
   const dayFirst = /d{1,2}\W*m{1,2}/i.test(c.hint ?? '') ? true : /m{1,2}\W*d{1,2}/i.test(c.hint ?? '') ? false : c.doc.dayFirst;
   const d = readDate(text, { kind, today: c.doc.today, dayFirst });
   if (!d || d.start > 12) return false;
-  sink(candidate(field, d.iso, conf(c, d.start, d.end, d.ambiguous ? 0.96 : 1), [ev(c, d.start, d.end)], c.source, { alts: d.alts }));
+  sink(candidate(field, d.iso, conf(c, d.start, d.end, d.ambiguous ? 0.97 : 1), [ev(c, d.start, d.end)], c.source, { alts: d.alts }));
   return true;
 }
 
@@ -93,7 +94,8 @@ function idSpan(raw: string): [number, number] | null {
 
 export function readId(c: ValueCtx, kind: IdKind, sink: Sink, alsoMrn = kind === 'mrn', memberId = false): boolean {
   const raw = rawOf(c);
-  const text = isOcr(c) ? ocrDigits(raw) : raw;
+  // NHS numbers are all digits; other identifiers mix letters in on purpose.
+  const text = isOcr(c) ? (kind === 'nhs' ? ocrDigits(raw) : ocrIdDigits(raw)) : raw;
   const span = idSpan(text);
   if (!span) return false;
   const value = text.slice(span[0], span[1]);
@@ -187,20 +189,22 @@ export function readPriority(c: ValueCtx, sink: Sink): boolean {
 }
 
 /** A clinic as written, and its specialty (null when the table has none for it). */
-export function readReferredTo(c: ValueCtx, sink: Sink, requireMapping = false): boolean {
+export function readReferredTo(c: ValueCtx, sink: Sink, requireMapping = false, clinicOnly = false): boolean {
   const raw = isOcr(c) ? ocrLetters(rawOf(c)) : rawOf(c);
   const line = raw.split('\n')[0]!;
-  let b = Math.min(line.length, 200);
+  let b = Math.min(firstCell(line), 200);
   const stop = line.slice(0, b).search(/(?<!\b(?:dr|mr|mrs|ms|st|prof))\.\s|\s[-–—]\s(?=please|for|re\b)|;/i);
   if (stop > 0) b = stop;
-  const a = line.search(/[^\s_:.\-–]/);
+  let a = line.search(/[^\s_:.\-–]/);
   if (a < 0 || a >= b) return false;
   while (b > a && /[\s_,;.]/.test(line[b - 1]!)) b--;
   const text = line.slice(a, b);
   if (EMPTY.test(text)) return false;
   const m = c.doc.clinics.best(text);
   if (!m && requireMapping) return false;
-  const value = { raw: text, specialty: m?.specialty ?? null };
+  // "Follow-up: gastroenterology outpatient appointment requested" names the clinic inside a sentence.
+  if (m && clinicOnly) [a, b] = [a + m.start, a + m.end];
+  const value = { raw: line.slice(a, b), specialty: m?.specialty ?? null };
   sink(candidate('referredTo', value, conf(c, a, b, m ? 1 : 0.9), [ev(c, a, b)], c.source));
   return true;
 }
