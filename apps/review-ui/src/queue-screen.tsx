@@ -76,9 +76,13 @@ export function QueueScreen({ api, search, navigate }: { api: Api; search: URLSe
   const now = useNow(1000, skew);
   const known = useRef<Set<string> | null>(null);
 
+  // Only the newest request may set the list: an answer for the filters the reviewer just left can land late.
+  const latest = useRef(0);
   const load = useCallback(async () => {
+    const mine = ++latest.current;
     try {
       const l = await api.tasks(filters);
+      if (mine !== latest.current) return;
       setSkew(Date.parse(l.now) - Date.now());
       setList(l);
       setError(null);
@@ -95,9 +99,11 @@ export function QueueScreen({ api, search, navigate }: { api: Api; search: URLSe
       }
       known.current = ids;
     } catch {
-      setError('Could not load the queue. Retrying…');
+      if (mine === latest.current) setError('Could not load the queue. Retrying…');
     }
   }, [api, filters]);
+  const loadRef = useRef(load);
+  loadRef.current = load;
 
   useEffect(() => {
     known.current = null;
@@ -121,10 +127,10 @@ export function QueueScreen({ api, search, navigate }: { api: Api; search: URLSe
       if (pending.current) return;
       pending.current = setTimeout(() => {
         pending.current = null;
-        void load();
+        void loadRef.current(); // the filters in force when it fires, not when the event came
       }, 150);
     },
-    [load],
+    [],
   );
   const live = useTaskEvents(api.eventsUrl(), onEvent);
 
