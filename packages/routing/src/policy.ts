@@ -46,6 +46,11 @@ export type Team = z.infer<typeof team>;
 
 export class PolicyError extends Error {}
 
+/** The fields a referral for `team` must carry: every team's, then the team's own. */
+export function requiredFieldsFor(policy: RoutingPolicy, team: string | null): string[] {
+  return [...policy.requiredFields.all, ...(team ? (policy.requiredFields.teams[team] ?? []) : [])];
+}
+
 export function parsePolicy(json: unknown, origin = 'policy'): RoutingPolicy {
   const r = routingPolicySchema.safeParse(json);
   if (!r.success) {

@@ -8,6 +8,7 @@ import { ApiError } from '../errors.ts';
 import { type ApiDeps } from '../api-deps.ts';
 import { audit, requirePrincipal } from '../request-helpers.ts';
 import { acceptDocument, type IntakeInput } from '../services/intake.service.ts';
+import { missingFieldNames } from '../services/missing-fields.ts';
 import { parse } from './ops.routes.ts';
 
 const idParams = z.object({ id: z.string().uuid('id must be a uuid') });
@@ -41,13 +42,7 @@ export function documentRoutes(deps: ApiDeps) {
         latestClassification(deps.db, doc.id),
         latestFieldSet(deps.db, doc.id, deps.keyring),
       ]);
-      // Global gaps come from the fields stage; a team's own required fields from the decision's reasons.
-      const missing = [
-        ...new Set([
-          ...(fieldSet?.missing ?? []),
-          ...(referral?.reasons ?? []).filter((r) => r.startsWith('missing_information:')).map((r) => r.slice('missing_information:'.length)),
-        ]),
-      ];
+      const missing = missingFieldNames(fieldSet?.missing ?? [], referral?.reasons ?? []);
       // Evidence and red flags are stored as offsets; their words come from the sealed page text.
       const text = referral ? await pageText(deps, req, doc.id) : null;
       return {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { fieldName, referralFields, type FieldName, type ReferralFields } from '@triage/contracts';
 import { getDocument, getReferralByDocument, getReviewTask, latestFieldSet, replaceFieldSet, setInformationRequested } from '@triage/db';
 import { conflictingFields, missingFields } from '@triage/fields';
+import { requiredFieldsFor } from '@triage/routing';
 import type { ApiDeps } from '../api-deps.ts';
 import { ApiError } from '../errors.ts';
 import { audit, requirePrincipal } from '../request-helpers.ts';
@@ -20,7 +21,7 @@ function valueSchema(field: FieldName): z.ZodType {
 }
 
 export function fieldRoutes(deps: ApiDeps) {
-  const requiredFor = (team: string | null) => [...deps.policy.requiredFields.all, ...(team ? (deps.policy.requiredFields.teams[team] ?? []) : [])];
+  const requiredFor = (team: string | null) => requiredFieldsFor(deps.policy, team);
 
   /** The task, if the caller holds a live claim on it: changing a case is the holder's. */
   async function heldTask(id: string, tokenId: string) {
@@ -53,9 +54,7 @@ export function fieldRoutes(deps: ApiDeps) {
       const team = (await getReferralByDocument(deps.db, task.documentId))?.team ?? null;
       const missing = missingFields(next, requiredFor(team));
       const conflicts = conflictingFields(next);
-      await deps.db.transaction(async (tx) => {
-        await replaceFieldSet(tx, task.documentId, set.run, next, Object.keys(next), missing, conflicts, deps.keyring);
-      });
+      await replaceFieldSet(deps.db, task.documentId, set.run, next, Object.keys(next), missing, conflicts, deps.keyring);
       await audit(deps.db, req, 'field_corrected', { taskId: id, field: body.field, cleared: body.value === null }, task.documentId);
       return { fields: next, missing, conflicts };
     });

@@ -1,6 +1,7 @@
 import { CONFIRM_REASONS, CORRECT_REASONS, FIELD_NAMES, joinPageTexts, PAGE_SEPARATOR, REJECT_REASONS, URGENCIES } from '@triage/contracts';
 import type { ClassificationRow, DocumentRow, FieldSetRow, PageRow, Principal, ReferralRow, ReviewTaskListRow } from '@triage/db';
 import type { RedFlagRules, RoutingPolicy } from '@triage/routing';
+import { missingFieldNames } from './missing-fields.ts';
 
 
 export type TaskSummary = ReturnType<typeof taskSummary>;
@@ -80,7 +81,7 @@ export function caseView(input: {
     },
     // Field evidence offsets are per page (`page`, `start`, `end` in that page's text); pages[].start maps them.
     fields: fieldSet ? fieldSet.fields : null,
-    missing: fieldSet ? [...new Set([...fieldSet.missing, ...(referral?.reasons ?? []).filter((r) => r.startsWith('missing_information:')).map((r) => r.slice(20))])] : [],
+    missing: fieldSet ? missingFieldNames(fieldSet.missing, referral?.reasons ?? []) : [],
     conflicts: fieldSet?.conflicts ?? [],
     fieldsVersion: fieldSet?.fieldsVersion ?? null,
     fieldNames: [...FIELD_NAMES],

@@ -18,7 +18,7 @@ import {
 import type { Keyring } from '@triage/crypto';
 import { referralFields } from '@triage/contracts';
 import { conflictingFields, missingFields } from '@triage/fields';
-import { decideWithRedFlags, type RedFlagRules, type RoutingPolicy } from '@triage/routing';
+import { decideWithRedFlags, requiredFieldsFor, type RedFlagRules, type RoutingPolicy } from '@triage/routing';
 import { PermanentError } from '../../errors.ts';
 import type { HandlerResult, StageHandler } from '../../stage-handler.ts';
 
@@ -169,7 +169,7 @@ async function applyReview(
 export function informationGaps(policy: RoutingPolicy, stored: unknown, team: string | null) {
   const parsed = referralFields.safeParse(stored ?? {});
   const fields = parsed.success ? parsed.data : {};
-  const required = [...policy.requiredFields.all, ...(team ? (policy.requiredFields.teams[team] ?? []) : [])];
+  const required = requiredFieldsFor(policy, team);
   const missing = missingFields(fields, required);
   const conflicts = conflictingFields(fields);
   return { missing, conflicts, reasons: [...missing.map((f) => `missing_information:${f}`), ...conflicts.map((f) => `conflicting:${f}`)] };
