@@ -6,7 +6,7 @@ import { schema } from '@triage/db';
 import { waitFor } from '@triage/testkit';
 import { makeScanPng } from '@triage/documents';
 import { ORTHO_LETTER, SCAN_TEXT } from '../e2e/letters.ts';
-import { policyWith, startSystem, type System } from '../e2e/system.ts';
+import { reviewEverything, startSystem, type System } from '../e2e/system.ts';
 import { artifact, launchChromium, signIn } from './browser.ts';
 
 const basePolicy = JSON.parse(await readFile(new URL('../../policy/routing-policy.json', import.meta.url), 'utf8'));
@@ -26,7 +26,8 @@ beforeAll(async () => {
   // Thresholds at one send every case to a person; the extra required field makes this one wait on the referrer.
   sys = await startSystem({
     policy: {
-      ...policyWith({ urgency: 1, specialty: 1, emergentReview: 1 }, basePolicy),
+      // No possible-emergency hold: a routine case missing information waits on the referrer.
+      ...reviewEverything(basePolicy, { emergentReview: 1 }),
       requiredFields: { all: ['patientName', 'birthDate', 'insuranceMemberId'], teams: {} },
     },
   });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '@triage/db';
 import { waitFor } from '@triage/testkit';
 import { BACK_LETTER, ORTHO_LETTER, URO_LETTER } from '../e2e/letters.ts';
-import { policyWith, startSystem, type System } from '../e2e/system.ts';
+import { reviewEverything, startSystem, type System } from '../e2e/system.ts';
 import { artifact, launchChromium, signIn } from './browser.ts';
 
 const basePolicy = JSON.parse(await readFile(new URL('../../policy/routing-policy.json', import.meta.url), 'utf8'));
@@ -16,7 +16,7 @@ let admin: string;
 
 beforeAll(async () => {
   sys = await startSystem({
-    policy: policyWith({ urgency: 1, specialty: 1, emergentReview: 1 }, basePolicy),
+    policy: reviewEverything(basePolicy),
     // Urgent and routine targets of 1 ms: every case not suspected emergent is overdue at once.
     env: { REVIEW_SLA_URGENT_MS: '1', REVIEW_SLA_ROUTINE_MS: '1' },
   });

@@ -6,7 +6,7 @@ import { schema } from '@triage/db';
 import { makeScanPng } from '@triage/documents';
 import { waitFor } from '@triage/testkit';
 import { BACK_LETTER, ORTHO_LETTER, SCAN_TEXT } from '../e2e/letters.ts';
-import { policyWith, startSystem, type System } from '../e2e/system.ts';
+import { reviewEverything, startSystem, type System } from '../e2e/system.ts';
 import { artifact, launchChromium, pngSize, signIn } from './browser.ts';
 
 const basePolicy = JSON.parse(await readFile(new URL('../../policy/routing-policy.json', import.meta.url), 'utf8'));
@@ -23,7 +23,7 @@ const contexts: BrowserContext[] = [];
 beforeAll(async () => {
   // Thresholds at one: nothing is confident enough, every case goes to a person.
   sys = await startSystem({
-    policy: policyWith({ urgency: 1, specialty: 1, emergentReview: 1 }, basePolicy),
+    policy: reviewEverything(basePolicy),
     env: { REVIEW_LEASE_MS: String(LEASE_MS), OCR_MIN_CONFIDENCE: '0' },
   });
   intake = await sys.token('intake');
@@ -99,7 +99,7 @@ describe('review UI in a real browser', () => {
     const row = page.locator(`tr[data-document-id="${docId}"]`);
     await row.waitFor({ timeout: 120_000 });
     expect(await page.evaluate('window.__sameDocument')).toBe(true); // arrived without a reload
-    expect(await row.getByRole('list', { name: 'Reasons' }).innerText()).toMatch(/unsure urgency/);
+    expect(await row.getByRole('list', { name: 'Reasons' }).innerText()).toMatch(/unsure specialty/);
     expect(await row.getByTestId('sla').innerText()).toMatch(/left$/);
     expect(await row.getByTestId('claim').innerText()).toBe('Free');
     await page.screenshot({ path: artifact('review-queue.png'), fullPage: true });
@@ -123,7 +123,9 @@ describe('review UI in a real browser', () => {
     const letter = (await page.locator('.letter').allInnerTexts()).join('\n');
     for (const m of await marks.allInnerTexts()) expect(letter).toContain(m);
     expect(await page.getByTestId('ocr-confidence').first().innerText()).toMatch(/OCR confidence \d+%/);
-    expect(await page.getByTestId('reasons').innerText()).toContain('Model unsure of the urgency');
+    expect(await page.getByTestId('reasons').innerText()).toContain('Model unsure of the specialty');
+    // Every decision explains itself: which rule held the team, which set the priority.
+    expect(await page.getByTestId('basis').innerText()).toMatch(/Undecided: .*\n(Model|Stated priority|Red flag|Conservative): /);
 
     // The page image: loaded in the page, a real PNG, turned upright (the scan was sent landscape).
     const img = page.getByRole('img', { name: 'Page 1 of 1, as received' });

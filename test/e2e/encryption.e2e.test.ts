@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DecryptError, keyIdOfBytes } from '@triage/crypto';
 import { getDocument, getPages, rowsOf, schema } from '@triage/db';
 import { waitFor } from '@triage/testkit';
-import { policyWith, startSystem, type System } from './system.ts';
+import { reviewEverything, startSystem, type System } from './system.ts';
 import { CANARY_NAME, CARDIO_LETTER, URO_LETTER } from './letters.ts';
 
 const basePolicy = JSON.parse(await readFile(new URL('../../policy/routing-policy.json', import.meta.url), 'utf8'));
@@ -14,7 +14,7 @@ let sys: System;
 let admin: string;
 
 beforeAll(async () => {
-  sys = await startSystem({ policy: policyWith({ urgency: 1, specialty: 1, emergentReview: 1 }, basePolicy) });
+  sys = await startSystem({ policy: reviewEverything(basePolicy) });
   admin = await sys.token('admin', 'enc-admin');
 }, 120_000);
 afterAll(async () => sys?.stop());

@@ -7,7 +7,7 @@ import { getDocument, getPages, insertDocument, schema } from '@triage/db';
 import { sha256Hex } from '@triage/storage';
 import { createSealedBlobStore } from '@triage/storage';
 import { waitFor } from '@triage/testkit';
-import { policyWith, startSystem, type System } from './system.ts';
+import { reviewEverything, startSystem, type System } from './system.ts';
 import { URO_LETTER } from './letters.ts';
 
 const basePolicy = JSON.parse(await readFile(new URL('../../policy/routing-policy.json', import.meta.url), 'utf8'));
@@ -18,7 +18,7 @@ let sys: System;
 let reviewer: string;
 
 beforeAll(async () => {
-  sys = await startSystem({ policy: policyWith({ urgency: 1, specialty: 1, emergentReview: 1 }, basePolicy), env: { TRIAGE_ENCRYPTION_KEY: k1 } });
+  sys = await startSystem({ policy: reviewEverything(basePolicy), env: { TRIAGE_ENCRYPTION_KEY: k1 } });
   reviewer = await sys.token('reviewer', 'rota');
 }, 120_000);
 afterAll(async () => sys?.stop());

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPages } from '@triage/db';
 import { makeBornDigitalPdf, makeImageOnlyPdf } from '@triage/documents';
 import { TEST_REDIS_URL, waitFor } from '@triage/testkit';
-import { policyWith, startSystem, type System } from './system.ts';
+import { reviewEverything, startSystem, type System } from './system.ts';
 
 // Made-up PHI. Each string must turn up only where it belongs: decrypted, behind the API.
 const NAME = 'Quorvina Zelbrecht';
@@ -79,7 +79,7 @@ let sys: System;
 beforeAll(async () => {
   sys = await startSystem({
     // Thresholds at one: every case goes through a person, so the review path is swept too.
-    policy: policyWith({ urgency: 1, specialty: 1, emergentReview: 1 }, basePolicy),
+    policy: reviewEverything(basePolicy),
     env: { LOG_LEVEL: 'trace' },
     logDestination: { write: (line: string) => void logLines.push(line) },
   });

@@ -55,6 +55,7 @@ describe('pipeline end to end', () => {
     expect(r.status).toBe(202);
     expect(r.body).toEqual({ id: expect.any(String), status: 'received' });
     const doc = await terminal(r.body.id as string);
+    expect(doc.triage?.reasons ?? doc.error).toEqual([]);
     expect(doc.status).toBe('routed');
     expect(doc.triage).toMatchObject({ decision: 'auto', modelVersion: expect.any(String), policyVersion: expect.stringContaining('e2e') });
     expect(['emergent', 'urgent', 'routine']).toContain(doc.triage.urgency.label);

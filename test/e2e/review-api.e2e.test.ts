@@ -8,7 +8,7 @@ import { readTrainingFiles } from '@triage/classifier';
 import { createToken, revokeToken, rowsOf, schema } from '@triage/db';
 import { makeBornDigitalPdf, makeScanPng } from '@triage/documents';
 import { waitFor } from '@triage/testkit';
-import { policyWith, startSystem, type System } from './system.ts';
+import { reviewEverything, startSystem, type System } from './system.ts';
 import { CARDIO_LETTER, ORTHO_LETTER, SCAN_TEXT, URO_LETTER } from './letters.ts';
 
 const basePolicy = JSON.parse(await readFile(new URL('../../policy/routing-policy.json', import.meta.url), 'utf8'));
@@ -24,7 +24,7 @@ let bob: string;
 beforeAll(async () => {
   // Thresholds at one: every case goes to a person. Short lease and SLAs so expiry and overdue are observable.
   sys = await startSystem({
-    policy: policyWith({ urgency: 1, specialty: 1, emergentReview: 1 }, basePolicy),
+    policy: reviewEverything(basePolicy),
     env: {
       REVIEW_LEASE_MS: String(LEASE_MS),
       REVIEW_SLA_EMERGENT_MS: String(SLA.emergent),

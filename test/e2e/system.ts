@@ -71,8 +71,22 @@ export async function startSystem(
   };
 }
 
-export const policyWith = (thresholds: { urgency: number; specialty: number; emergentReview: number }, base: Record<string, unknown>) => ({
+/**
+ * The base policy tuned so that every case goes to a person: no stated clinic counts, the model alone never clears
+ * its threshold (low_specialty_confidence), and every priority is held (possible_emergent, emergent_referral).
+ */
+export const reviewEverything = (base: Record<string, unknown>, thresholds: { emergentReview?: number } = {}) => ({
+  ...base,
+  version: 'e2e-review-everything',
+  thresholds: { urgency: 1, specialty: 1, emergentReview: 0, statedClinic: 1, clinicSupport: 1, ...thresholds },
+  emergentAutoRoute: false,
+});
+
+/** The base policy with these thresholds; a stated clinic counts when read at all and the model never contradicts it. */
+export const policyWith = (thresholds: { urgency: number; specialty: number; emergentReview: number; clinicSupport?: number }, base: Record<string, unknown>) => ({
   ...base,
   version: `e2e-${thresholds.urgency}-${thresholds.specialty}`,
-  thresholds,
+  thresholds: { statedClinic: 0.5, clinicSupport: 0, ...thresholds },
+  // These tests exercise the pipeline, not the emergency rule (packages/routing tests that): let emergencies route.
+  emergentAutoRoute: true,
 });

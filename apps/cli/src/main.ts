@@ -40,6 +40,12 @@ const USAGE = `usage: triage <command>
   eval --fields [--sample N] [--seed S] [--via text,pdf,acroform,fax] --out DIR [--ocr-engine tesseract.js|native]
                                          field extraction on generated referrals (made-up people, shared clinical
                                          text): precision, recall, accuracy per field and channel, confidence ECE
+  eval --routing --out DIR [--via text,pdf,fax] [--fax-sample N] [--seed S] [--folds K] [--policy P]
+                                         no-touch, team precision, emergent under-triage (with bounds), over-triage
+                                         and misdirected referrals caught, on generated referral-shaped documents
+  thresholds --referrals [--specialty-precision 0.97] [--emergent-undertriage 0.01] [--routine-error 0.1]
+       [--delta 0.05] [--policy P] [--out P2]
+                                         Learn-then-Test thresholds on generated referrals (calibration half)
   thresholds --data FILE... --policy P --specialty-precision X --emergent-undertriage Y [--urgency-accuracy Z] [--out P2]
                                          choose the policy's thresholds from target precisions`;
 
@@ -286,27 +292,15 @@ function cliActor(): string {
 }
 
 async function evaluationCommand(argv: string[]): Promise<number> {
-  const { parseEvaluationArgs, pipelineSettings, runEvalCommand, runThresholdCommand, runFieldsEvalCommand } = await import('@triage/evaluation');
+  const { parseEvaluationArgs, pipelineSettings, runEvaluation } = await import('@triage/evaluation');
   let parsed: ReturnType<typeof parseEvaluationArgs>;
   try {
     parsed = parseEvaluationArgs(argv, { fields: true });
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
-  if (parsed.command === 'eval-fields') {
-    const r = await runFieldsEvalCommand({ ...parsed.args, pipeline: pipelineSettings(loadConfig(process.env)), onProgress: (m) => console.error(m) });
-    console.log(r.summary);
-    return 0;
-  }
-  // Document channels (--via pdf,fax) run the extract/OCR stages with the workers' settings.
-  const r = parsed.command === 'eval'
-    ? await runEvalCommand({
-        ...parsed.args,
-        ...(parsed.args.channels?.some((c) => c !== 'text') && { pipeline: pipelineSettings(loadConfig(process.env)) }),
-        onProgress: (m) => console.error(m),
-      })
-    : await runThresholdCommand(parsed.args);
-  console.log(JSON.stringify('metrics' in r ? r.metrics : r, null, 2));
+  // Document channels run the extract/OCR stages with the workers' settings.
+  await runEvaluation(parsed, pipelineSettings(loadConfig(process.env)));
   return 0;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, ranked, reasonText, segmentText, slaState } from './format.ts';
+import { basisText, formatDuration, ranked, reasonText, segmentText, slaState } from './format.ts';
 
 describe('formatDuration', () => {
   it('is coarse and readable', () => {
@@ -63,5 +63,21 @@ describe('segmentText', () => {
 describe('ranked', () => {
   it('orders labels by probability', () => {
     expect(ranked({ routine: 0.2, emergent: 0.5, urgent: 0.3 }).map(([l]) => l)).toEqual(['emergent', 'urgent', 'routine']);
+  });
+});
+
+describe('basisText', () => {
+  const priority = { rule: 'model' as const, urgency: 'routine' as const, model: 'routine' as const, modelConfidence: 0.9, stated: null, redFlag: null, pEmergent: 0.01 };
+  it('names the rule and the evidence it weighed', () => {
+    const agreement = basisText({ team: { rule: 'agreement', specialty: 'Urology', stated: 'Urology', model: 'Urology', modelConfidence: 0.62, modelSupportForStated: 0.62 }, priority });
+    expect(agreement.team).toMatch(/^Agreement: the referral names Urology and the model reads Urology \(62/);
+    expect(agreement.priority).toMatch(/^Model: routine/);
+    const misdirected = basisText({
+      team: { rule: null, specialty: 'Neurology', stated: 'Urology', model: 'Neurology', modelConfidence: 0.9, modelSupportForStated: 0.01 },
+      priority: { ...priority, rule: 'conservative', urgency: 'urgent', modelConfidence: 0.55, pEmergent: 0.02 },
+    });
+    expect(misdirected.team).toMatch(/^Undecided: the referral names Urology, but the model reads Neurology/);
+    expect(misdirected.priority).toMatch(/^Conservative: .* so it goes as urgent/);
+    expect(basisText({ team: { rule: 'model', specialty: 'Urology', stated: null, model: 'Urology', modelConfidence: 0.97, modelSupportForStated: null }, priority: { ...priority, rule: 'stated_priority', urgency: 'urgent', stated: 'urgent' } }).priority).toMatch(/referrer asked for urgent/);
   });
 });

@@ -1,5 +1,5 @@
 import { fieldLabel } from './field-labels.ts';
-import type { Evidence, PageInfo, RedFlag, TaskSummary } from './types.ts';
+import type { DecisionBasis, Evidence, PageInfo, RedFlag, TaskSummary } from './types.ts';
 
 /** "3d 4h", "2h 05m", "12m", "40s": coarse on purpose, a countdown is read at a glance. */
 export function formatDuration(ms: number): string {
@@ -33,6 +33,8 @@ const REASONS: Record<string, string> = {
   unreadable_page: 'A page could not be read reliably (low OCR confidence)',
   policy_paused: 'Automatic routing is paused',
   red_flag_review: 'A clinical red-flag rule asks for a person',
+  emergent_referral: 'Emergency: a person sees every emergent referral at once',
+  possible_misdirected: 'Possibly misdirected: the content points to another clinic than the one named',
 };
 
 /** Every escalation reason in words; red flags name their rule (and label, when the API sends one). */
@@ -62,6 +64,8 @@ export function reasonChip(code: string): string {
     unreadable_page: 'unreadable page',
     policy_paused: 'policy paused',
     red_flag_review: 'red flag review',
+    emergent_referral: 'emergency',
+    possible_misdirected: 'possibly misdirected',
   };
   return short[code] ?? humanize(code).toLowerCase();
 }
@@ -120,4 +124,24 @@ export function segmentText(
 /** Labels sorted by probability, highest first. */
 export function ranked(probs: Record<string, number>): [string, number][] {
   return Object.entries(probs).sort((a, b) => b[1] - a[1]);
+}
+
+/** The routing rule's account of itself, one sentence for the team and one for the priority. */
+export function basisText(b: DecisionBasis): { team: string; priority: string } {
+  const t = b.team;
+  const model = `the model reads ${t.model} (${percent(t.modelConfidence)})`;
+  const support = t.modelSupportForStated === null ? '' : ` and gives it ${percent(t.modelSupportForStated)}`;
+  const team =
+    t.rule === 'agreement' ? `Agreement: the referral names ${t.stated} and ${model}.`
+    : t.rule === 'stated_clinic' ? `Stated clinic: the referral names ${t.stated}; ${model}${support}, not enough to contradict it.`
+    : t.rule === 'model' ? `Model: no clinic named; ${model}.`
+    : t.stated ? `Undecided: the referral names ${t.stated}, but ${model}${support}.`
+    : `Undecided: no clinic named, and ${model}, below its threshold.`;
+  const p = b.priority;
+  const priority =
+    p.rule === 'stated_priority' ? `Stated priority: the referrer asked for ${p.stated}; the model said ${p.model} (${percent(p.modelConfidence)}).`
+    : p.rule === 'red_flag' ? `Red flag: a rule requires at least ${p.redFlag}; the model said ${p.model} (${percent(p.modelConfidence)}).`
+    : p.rule === 'conservative' ? `Conservative: the model was unsure the case is routine (${percent(p.modelConfidence)}) but emergency is ruled out (P(emergent) ${percent(p.pEmergent)}), so it goes as urgent.`
+    : `Model: ${p.model} (${percent(p.modelConfidence)})${p.stated ? `, at or above the stated ${p.stated}` : ''}.`;
+  return { team, priority };
 }

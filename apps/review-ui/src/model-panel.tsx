@@ -1,4 +1,4 @@
-import { percent, ranked, reasonText } from './format.ts';
+import { basisText, percent, ranked, reasonText } from './format.ts';
 import type { CaseDetail } from './types.ts';
 
 function Bars({ probs, top, label }: { probs: Record<string, number>; top: string; label: string }) {
@@ -15,6 +15,20 @@ function Bars({ probs, top, label }: { probs: Record<string, number>; top: strin
         </li>
       ))}
     </ul>
+  );
+}
+
+/** Which rule chose the team and the priority: a reviewer sees what the system weighed, not only its answer. */
+function Basis({ basis }: { basis: NonNullable<CaseDetail['basis']> }) {
+  const text = basisText(basis);
+  return (
+    <>
+      <h3>How it was decided</h3>
+      <ul className="basis" data-testid="basis">
+        <li data-rule={basis.team.rule ?? 'none'}>{text.team}</li>
+        <li data-rule={basis.priority.rule}>{text.priority}</li>
+      </ul>
+    </>
   );
 }
 
@@ -39,6 +53,7 @@ export function ModelSummary({ detail }: { detail: CaseDetail }) {
           </dd>
         </div>
       </dl>
+      {detail.basis && <Basis basis={detail.basis} />}
       <h3>Why it needs a person</h3>
       <ul className="reasons" data-testid="reasons">
         {task.reasons.map((r) => (

@@ -54,6 +54,11 @@ export type Fields = Partial<Record<string, Field>>;
 /** What a correction answers with: the whole set again, gaps recomputed. */
 export type FieldsUpdate = { fields: Fields; missing: string[]; conflicts: string[] };
 
+export type DecisionBasis = {
+  team: { rule: 'agreement' | 'stated_clinic' | 'model' | null; specialty: string; stated: string | null; model: string; modelConfidence: number; modelSupportForStated: number | null };
+  priority: { rule: 'model' | 'stated_priority' | 'red_flag' | 'conservative'; urgency: Urgency; model: Urgency; modelConfidence: number; stated: Urgency | null; redFlag: Urgency | null; pEmergent: number };
+};
+
 export type CaseDetail = {
   task: TaskSummary;
   document: { id: string; kind: string; receivedAt: string; pages: PageInfo[] };
@@ -66,6 +71,8 @@ export type CaseDetail = {
   text: string;
   evidence: Evidence[];
   redFlags: RedFlag[];
+  /** How the routing rule decided (null for cases decided before it was recorded). */
+  basis: DecisionBasis | null;
   probabilities: { urgency: Record<string, number>; specialty: Record<string, number> };
   modelVersion: string | null;
   policyVersion: string | null;

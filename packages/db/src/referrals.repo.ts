@@ -44,6 +44,7 @@ export async function upsertReferral(tx: Executor, r: NewReferral): Promise<Refe
         teamEmail: sql`excluded.team_email`,
         reasons: sql`excluded.reasons`,
         redFlags: sql`excluded.red_flags`,
+        basis: sql`excluded.basis`,
         modelVersion: sql`excluded.model_version`,
         policyVersion: sql`excluded.policy_version`,
         decidedBy: sql`excluded.decided_by`,

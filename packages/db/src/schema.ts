@@ -203,6 +203,8 @@ export const referrals = pgTable(
     reasons: jsonb('reasons').$type<string[]>().notNull(),
     /** Red-flag rule hits with their offsets in the extracted text (no matched words: those are document content). */
     redFlags: jsonb('red_flags').$type<unknown[]>().notNull().default([]),
+    /** Which rule decided the team and the priority, with the scores it saw (DecisionBasis; labels only). */
+    basis: jsonb('basis').$type<Record<string, unknown>>(),
     modelVersion: text('model_version').notNull(),
     policyVersion: text('policy_version').notNull(),
     decidedBy: text('decided_by').notNull(),

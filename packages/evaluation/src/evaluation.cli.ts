@@ -7,9 +7,12 @@ import { runEvalCommand, type EvalCommandArgs } from './evaluate.ts';
 import { runThresholdCommand, type ThresholdCommandArgs } from './thresholds.ts';
 import { parseFieldsVia } from './referrals/fields-channels.ts';
 import { runFieldsEvalCommand, type FieldsEvalArgs } from './referrals/run-fields-eval.ts';
+import { ROUTING_CHANNELS, type RoutingChannel } from './routing/routing-cases.ts';
+import { runRoutingEvalCommand, runRoutingThresholdCommand, type RoutingEvalArgs, type RoutingThresholdArgs } from './routing/run-routing-eval.ts';
 
 export type ParsedEvaluationArgs = { command: 'eval'; args: EvalCommandArgs } | { command: 'thresholds'; args: ThresholdCommandArgs };
 export type ParsedFieldsEvalArgs = { command: 'eval-fields'; args: FieldsEvalArgs };
+export type ParsedRoutingArgs = { command: 'eval-routing'; args: RoutingEvalArgs } | { command: 'thresholds-referrals'; args: RoutingThresholdArgs };
 
 function num(flag: string, v: string | undefined, integer = false): number {
   const n = Number(v);
@@ -60,14 +63,88 @@ function parseFieldsEvalArgs(rest: string[]): FieldsEvalArgs {
   };
 }
 
+function flagValues(rest: string[], skip: string, allowed: string[]): Record<string, string | undefined> {
+  const o: Record<string, string | undefined> = {};
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === skip) continue;
+    if (a === '--data') throw new Error(`${skip} generates its referrals from the shared datasets: --data is not used`);
+    if (a === '--no-red-flags') {
+      o[a] = 'true';
+      continue;
+    }
+    if (!allowed.includes(a)) throw new Error(`unknown argument: ${a}`);
+    if (i + 1 >= rest.length) throw new Error(`${a} needs a value`);
+    o[a] = rest[++i];
+  }
+  return o;
+}
+
+function rate(flag: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = num(flag, v);
+  if (!(n > 0 && n < 1)) throw new Error(`${flag} must be between 0 and 1 (exclusive), got ${n}`);
+  return n;
+}
+
+const ROUTING_COMMON = ['--seed', '--draws', '--folds', '--policy', '--red-flags', '--datasets'];
+
+function routingCommon(o: Record<string, string | undefined>) {
+  return {
+    ...(o['--seed'] !== undefined && { seed: num('--seed', o['--seed'], true) }),
+    ...(o['--draws'] !== undefined && { draws: positiveInt('--draws', o['--draws']) }),
+    ...(o['--folds'] !== undefined && { folds: positiveInt('--folds', o['--folds']) }),
+    ...(o['--policy'] !== undefined && { policyPath: o['--policy'] }),
+    ...(o['--no-red-flags'] ? { redFlagsPath: null } : o['--red-flags'] !== undefined ? { redFlagsPath: o['--red-flags'] } : {}),
+    ...(o['--datasets'] !== undefined && { datasetsDir: o['--datasets'] }),
+  };
+}
+
+/** `eval --routing` and `thresholds --referrals`: generated referral-shaped documents, so no --data. */
+function parseRoutingArgs(command: 'eval' | 'thresholds', rest: string[]): ParsedRoutingArgs {
+  if (command === 'eval') {
+    const o = flagValues(rest, '--routing', [...ROUTING_COMMON, '--out', '--via', '--fax-sample']);
+    if (!o['--out']) throw new Error('--out <dir> is required');
+    const channels = o['--via']?.split(',').map((c) => c.trim()).filter(Boolean);
+    for (const c of channels ?? []) if (!(ROUTING_CHANNELS as readonly string[]).includes(c)) throw new Error(`--via takes ${ROUTING_CHANNELS.join(', ')} (comma-separated), got "${c}"`);
+    return {
+      command: 'eval-routing',
+      args: {
+        ...routingCommon(o),
+        out: o['--out'],
+        ...(channels && { channels: channels as RoutingChannel[] }),
+        ...(o['--fax-sample'] !== undefined && { faxSample: positiveInt('--fax-sample', o['--fax-sample']) }),
+      },
+    };
+  }
+  const o = flagValues(rest, '--referrals', [...ROUTING_COMMON, '--out', '--specialty-precision', '--emergent-undertriage', '--routine-error', '--delta']);
+  return {
+    command: 'thresholds-referrals',
+    args: {
+      ...routingCommon(o),
+      ...(o['--out'] !== undefined && { out: o['--out'] }),
+      targets: {
+        specialtyPrecision: rate('--specialty-precision', o['--specialty-precision'], 0.97),
+        emergentUndertriage: rate('--emergent-undertriage', o['--emergent-undertriage'], 0.01),
+        routineError: rate('--routine-error', o['--routine-error'], 0.1),
+        delta: rate('--delta', o['--delta'], 0.05),
+      },
+    },
+  };
+}
+
 /**
  * Parses `eval` / `thresholds` arguments; the lead wires the same shapes into apps/cli. `eval --fields` is parsed
  * only for callers that pass `{ fields: true }` (and so handle `eval-fields`); others get an error naming it.
  */
 export function parseEvaluationArgs(argv: string[]): ParsedEvaluationArgs;
-export function parseEvaluationArgs(argv: string[], opts: { fields: true }): ParsedEvaluationArgs | ParsedFieldsEvalArgs;
-export function parseEvaluationArgs(argv: string[], opts?: { fields: true }): ParsedEvaluationArgs | ParsedFieldsEvalArgs {
+export function parseEvaluationArgs(argv: string[], opts: { fields: true }): ParsedEvaluationArgs | ParsedFieldsEvalArgs | ParsedRoutingArgs;
+export function parseEvaluationArgs(argv: string[], opts?: { fields: true }): ParsedEvaluationArgs | ParsedFieldsEvalArgs | ParsedRoutingArgs {
   const [command, ...rest] = argv;
+  if ((command === 'eval' && rest.includes('--routing')) || (command === 'thresholds' && rest.includes('--referrals'))) {
+    if (!opts?.fields) throw new Error('eval --routing / thresholds --referrals are not wired into this command');
+    return parseRoutingArgs(command, rest);
+  }
   if (command === 'eval' && rest.includes('--fields')) {
     if (!opts?.fields) throw new Error('eval --fields is not wired into this command yet (see runFieldsEvalCommand in @triage/evaluation)');
     return { command: 'eval-fields', args: parseFieldsEvalArgs(rest) };
@@ -120,27 +197,41 @@ export function parseEvaluationArgs(argv: string[], opts?: { fields: true }): Pa
   };
 }
 
-async function main(): Promise<void> {
+/** Runs a parsed evaluation command and prints its summary: the one implementation behind `triage eval|thresholds`. */
+export async function runEvaluation(parsed: ParsedEvaluationArgs | ParsedFieldsEvalArgs | ParsedRoutingArgs, pipeline: PipelineSettings): Promise<void> {
   const started = Date.now();
-  const parsed = parseEvaluationArgs(process.argv.slice(2), { fields: true });
   const onProgress = (m: string) => console.error(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${m}`);
+  const secs = () => ((Date.now() - started) / 1000).toFixed(1);
   if (parsed.command === 'eval-fields') {
-    const r = await runFieldsEvalCommand({ ...parsed.args, pipeline: pipelineSettings(loadConfig(process.env)), onProgress });
-    console.log(`wrote ${r.jsonPath} and ${r.markdownPath} in ${((Date.now() - started) / 1000).toFixed(1)} s (extractor ${r.report.extractor.version}, sources ${r.report.extractor.sourceDigest ?? '?'})`);
+    const r = await runFieldsEvalCommand({ ...parsed.args, pipeline, onProgress });
+    console.log(`wrote ${r.jsonPath} and ${r.markdownPath} in ${secs()} s (extractor ${r.report.extractor.version}, sources ${r.report.extractor.sourceDigest ?? '?'})`);
     console.log(r.summary);
+  } else if (parsed.command === 'eval-routing') {
+    const r = await runRoutingEvalCommand({ ...parsed.args, pipeline, onProgress });
+    console.log(`wrote ${r.jsonPath} and ${r.markdownPath} in ${secs()} s`);
+    console.log(r.markdown);
+  } else if (parsed.command === 'thresholds-referrals') {
+    const r = await runRoutingThresholdCommand({ ...parsed.args, pipeline, onProgress });
+    console.log(`wrote ${r.path} (${r.version}) from ${r.calibrationCases} calibration referrals in ${secs()} s`);
+    for (const c of r.chosen) console.log(`  ${c.name.padEnd(16)} ${String(c.value).padEnd(8)} risk ${c.losses}/${c.n}, bound ${c.upperBound.toFixed(4)} (target ${c.alpha})${c.fallback ? ' FALLBACK' : ''}`);
+    for (const n of r.notes) console.log(`  note: ${n}`);
   } else if (parsed.command === 'eval') {
     // The document stages run with the same settings the workers would (OCR_ENGINE, OCR_DPI, limits …).
     const documents = parsed.args.channels?.some((c) => c !== 'text');
-    const r = await runEvalCommand({ ...parsed.args, ...(documents && { pipeline: pipelineSettings(loadConfig(process.env)) }), onProgress });
-    console.log(`wrote ${parsed.args.out}/report.md and report.html in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const r = await runEvalCommand({ ...parsed.args, ...(documents && { pipeline }), onProgress });
+    console.log(`wrote ${parsed.args.out}/report.md and report.html in ${secs()} s`);
     for (const [k, v] of Object.entries(r.metrics)) if (!k.startsWith('by.')) console.log(`  ${k.padEnd(36)} ${v.toFixed(4)}`);
   } else {
     const r = await runThresholdCommand({ ...parsed.args, onProgress });
-    console.log(`wrote ${r.path} (${r.version}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`wrote ${r.path} (${r.version}) in ${secs()} s`);
     console.log(`  thresholds ${JSON.stringify(r.thresholds)}  coverage ${r.coverage.toFixed(4)}`);
     for (const [k, v] of Object.entries(r.achieved)) console.log(`  ${k.padEnd(36)} ${v.toFixed(4)}`);
     for (const n of r.notes) console.log(`  note: ${n}`);
   }
+}
+
+async function main(): Promise<void> {
+  await runEvaluation(parseEvaluationArgs(process.argv.slice(2), { fields: true }), pipelineSettings(loadConfig(process.env)));
 }
 
 // Run only when executed directly, so the parser can be imported by tests.

@@ -4,7 +4,10 @@ export { DEFAULT_POLICY_PATH, allMetrics, prepareCases, runEvalCommand } from '.
 export type { ThresholdCommandArgs, ThresholdCommandResult, Thresholds } from './thresholds.ts';
 export { bumpVersion, chooseThresholds, runThresholdCommand } from './thresholds.ts';
 export { highestEmergentReview, lowestThresholdForPrecision } from './threshold-sweep.ts';
-export { parseEvaluationArgs } from './evaluation.cli.ts';
+export { parseEvaluationArgs, runEvaluation } from './evaluation.cli.ts';
+export type { ParsedRoutingArgs } from './evaluation.cli.ts';
+export { runRoutingEvalCommand, runRoutingThresholdCommand } from './routing/run-routing-eval.ts';
+export { chooseRoutingThresholds } from './routing/routing-thresholds.ts';
 export type { Channel, ChannelInfo, PipelineSettings } from './channels.ts';
 export { CHANNELS, parseVia, pipelineSettings } from './channels.ts';
 export { stratifiedSample } from './sample.ts';

@@ -56,14 +56,14 @@ export function chooseThresholds(
 
   // Given those, which emergent cases would slip through if the possible_emergent rule never fired? Judged on the
   // urgency gate alone (specialty assumed to pass): the conservative case, see passesUrgencyGate.
-  const open = reroute(cases, { ...policy, thresholds: { ...base, emergentReview: Infinity } });
+  const open = reroute(cases, { ...policy, thresholds: { ...policy.thresholds, ...base, emergentReview: Infinity } });
   const emergent = open.filter((c) => c.urgencyGold === 'emergent');
   const candidates = emergent.filter((c) => passesUrgencyGate(c) && c.routed.urgency !== 'emergent').map((c) => c.routed.pEmergent);
   if (!emergent.length) notes.push('no emergent cases in the data: emergentReview cannot be checked and is left at 1');
   const er = highestEmergentReview(candidates, emergent.length, targets.emergentUndertriage);
   const cap = targets.maxEmergentReview ?? 1;
   if (er.threshold > cap) notes.push(`emergentReview: the data allow up to ${er.threshold}; capped at ${cap} (raise maxEmergentReview to loosen the emergent safety net)`);
-  const thresholds = { ...base, emergentReview: Math.min(er.threshold, cap) };
+  const thresholds = { ...policy.thresholds, ...base, emergentReview: Math.min(er.threshold, cap) };
 
   const routed = routingMetrics(reroute(cases, { ...policy, thresholds }));
   const achieved: Record<string, number> = { ...routed, emergentCases: emergent.length, uncappedEmergentReview: er.threshold };

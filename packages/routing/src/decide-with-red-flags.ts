@@ -1,31 +1,27 @@
-// The routing decision as the pipeline should make it: model prediction, raised by red flags, then policy.
-import { decide, type Decision, type Urgency } from './decide.ts';
+// The routing decision as the pipeline makes it: model prediction, what the referrer stated, red flags, then policy.
+import { decide, type DecisionBasis, type StatedReferral, type Urgency } from './decide.ts';
 import type { RoutingPolicy } from './policy.ts';
+import { applyRedFlags, type RedFlagResult, type RedFlagRules } from './red-flags.ts';
 
 type HeadPrediction<L extends string> = { label: L; confidence: number; probabilities: Partial<Record<L, number>> };
-import { applyRedFlags, raiseUrgency, type RedFlagResult, type RedFlagRules } from './red-flags.ts';
 
 export type TriagePrediction = { urgency: HeadPrediction<Urgency>; specialty: HeadPrediction<string> };
 
 export type RoutedCase = {
-  /** Urgency after red flags: never lower than the model's label. */
+  /** Urgency after the stated and red-flag floors: never lower than the model's label. */
   urgency: Urgency;
   urgencyConfidence: number;
+  /** The specialty routed to (auto) or suggested (review). */
+  specialty: string;
   pEmergent: number;
   raisedBy: string[];
-  decision: Decision['decision'];
+  decision: 'auto' | 'review';
   reasons: string[];
   redFlags: RedFlagResult;
+  basis: DecisionBasis;
 };
 
-/**
- * A raised label gets confidence 1: the rule, not the model, asserts it, so a low model confidence must not
- * push a red-flag case back below the floor via review heuristics. P(emergent) is left as the model said.
- */
-export function routingInput(pred: TriagePrediction, flags: RedFlagResult): { label: Urgency; confidence: number } {
-  const label = raiseUrgency(pred.urgency.label, flags.minimumUrgency);
-  return { label, confidence: label === pred.urgency.label ? pred.urgency.confidence : 1 };
-}
+export const NO_FLAGS: RedFlagResult = Object.freeze({ hits: [], minimumUrgency: null, forceReview: false }) as RedFlagResult;
 
 export function decideWithRedFlags(
   text: string,
@@ -33,20 +29,20 @@ export function decideWithRedFlags(
   policy: RoutingPolicy,
   rules: RedFlagRules | null,
   lowConfidencePages: number[] = [],
+  stated?: StatedReferral,
 ): RoutedCase {
   const flags = rules ? applyRedFlags(text, rules) : NO_FLAGS;
-  return routeWithFlags(pred, flags, policy, lowConfidencePages);
+  return routeWithFlags(pred, flags, policy, lowConfidencePages, stated);
 }
 
-export const NO_FLAGS: RedFlagResult = Object.freeze({ hits: [], minimumUrgency: null, forceReview: false }) as RedFlagResult;
-
 /** Same as decideWithRedFlags with the rules already applied (the evaluation re-routes under many policies). */
-export function routeWithFlags(pred: TriagePrediction, flags: RedFlagResult, policy: RoutingPolicy, lowConfidencePages: number[] = []): RoutedCase {
-  const u = routingInput(pred, flags);
+export function routeWithFlags(pred: TriagePrediction, flags: RedFlagResult, policy: RoutingPolicy, lowConfidencePages: number[] = [], stated?: StatedReferral): RoutedCase {
   const d = decide(
     {
-      urgency: { label: u.label, confidence: u.confidence, probabilities: pred.urgency.probabilities },
-      specialty: { label: pred.specialty.label, confidence: pred.specialty.confidence },
+      urgency: { label: pred.urgency.label, confidence: pred.urgency.confidence, probabilities: pred.urgency.probabilities },
+      specialty: { label: pred.specialty.label, confidence: pred.specialty.confidence, probabilities: pred.specialty.probabilities },
+      ...(stated && { stated }),
+      redFlagFloor: flags.minimumUrgency,
       lowConfidencePages,
     },
     policy,
@@ -54,12 +50,14 @@ export function routeWithFlags(pred: TriagePrediction, flags: RedFlagResult, pol
   const reasons: string[] = [...d.reasons];
   if (flags.forceReview) reasons.push('red_flag_review');
   return {
-    urgency: u.label,
-    urgencyConfidence: u.confidence,
+    urgency: d.urgency,
+    urgencyConfidence: d.urgencyConfidence,
+    specialty: d.specialty,
     pEmergent: pred.urgency.probabilities.emergent ?? 0,
-    raisedBy: u.label === pred.urgency.label ? [] : [...new Set(flags.hits.filter((h) => h.action !== 'force_review').map((h) => h.ruleId))],
+    raisedBy: d.basis.priority.rule === 'red_flag' ? [...new Set(flags.hits.filter((h) => h.action !== 'force_review').map((h) => h.ruleId))] : [],
     decision: reasons.length ? 'review' : d.decision,
     reasons,
     redFlags: flags,
+    basis: d.basis,
   };
 }

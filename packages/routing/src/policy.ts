@@ -15,8 +15,27 @@ export const routingPolicySchema = z
         specialty: z.number().min(0).max(1),
         /** Risk is asymmetric: if P(emergent) reaches this while the top label is not emergent, a human looks. */
         emergentReview: z.number().min(0).max(1),
+        /** The fields reader's confidence at which a named clinic counts as stated. */
+        statedClinic: z.number().min(0).max(1).default(0.9),
+        /** The model's probability for a stated clinic it did not rank first at which it no longer contradicts it. */
+        clinicSupport: z.number().min(0).max(1).default(0.2),
+        /** The fields reader's confidence at which a stated priority becomes a floor. */
+        statedPriority: z.number().min(0).max(1).default(0.5),
       })
       .strict(),
+    /**
+     * When the model is unsure a case is routine but emergency is ruled out: `review` asks a person, `conservative`
+     * routes it as urgent (over-triage traded for no-touch; measured by `triage eval --routing`).
+     */
+    uncertainUrgency: z.enum(['review', 'conservative']).default('review'),
+    /**
+     * Off (the default), every emergent referral goes to a person at once (`emergent_referral`). On only where the
+     * teams' own intake is watched around the clock and triages emergencies itself. Possible emergencies are
+     * reviewed either way.
+     */
+    emergentAutoRoute: z.boolean().default(false),
+    /** How `triage thresholds` chose the thresholds (method, targets, bounds): a record for auditors, not read by routing. */
+    thresholdsBasis: z.record(z.string(), z.unknown()).optional(),
     teams: z.record(z.string(), team),
     /**
      * How referrers name clinics, mapped to the specialties above; versioned on its own, since the fields stage

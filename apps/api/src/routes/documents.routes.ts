@@ -64,6 +64,8 @@ export function documentRoutes(deps: ApiDeps) {
               decidedBy: referral.decidedBy.startsWith('reviewer:') ? 'reviewer' : 'model',
               evidence: withTerms(classification?.evidence, text),
               redFlags: withTerms(referral.redFlags, text),
+              // Which rule chose the team and the priority, with the scores it weighed.
+              basis: referral.basis ?? null,
               modelVersion: referral.modelVersion,
               policyVersion: referral.policyVersion,
             }

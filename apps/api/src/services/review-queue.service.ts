@@ -88,6 +88,7 @@ export function caseView(input: {
     text,
     evidence,
     redFlags: hits,
+    basis: referral?.basis ?? null,
     probabilities: { urgency: probs.urgency ?? {}, specialty: probs.specialty ?? {} },
     modelVersion: referral?.modelVersion ?? classification?.modelVersion ?? null,
     policyVersion: referral?.policyVersion ?? null,

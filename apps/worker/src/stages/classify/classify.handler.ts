@@ -1,7 +1,9 @@
 import { joinPageTexts } from '@triage/contracts';
 import type { Classifier } from '@triage/classifier';
 import type { Keyring } from '@triage/crypto';
-import { getPages, insertClassification, type Db } from '@triage/db';
+import { getPages, insertClassification, latestFieldSet, type Db } from '@triage/db';
+import { referralFields } from '@triage/contracts';
+import { maskStatements } from '@triage/routing';
 import { PermanentError } from '../../errors.ts';
 import type { StageHandler } from '../../stage-handler.ts';
 import { digestOf } from '../digest.ts';
@@ -10,10 +12,12 @@ export type ClassifyDeps = { db: Db; model: Classifier; keyring: Keyring };
 
 export function createClassifyHandler(deps: ClassifyDeps): StageHandler<'classify'> {
   return async (ctx, doc) => {
-    const pages = await getPages(deps.db, doc.id, deps.keyring);
+    const [pages, fieldSet] = await Promise.all([getPages(deps.db, doc.id, deps.keyring), latestFieldSet(deps.db, doc.id, deps.keyring)]);
     const text = joinPageTexts(pages.map((p) => p.text));
     if (text.replace(/\s/g, '').length < 3) throw new PermanentError('no_text', 'no readable text on any page');
-    const p = await deps.model.predict(text);
+    // The model reads the content without the referrer's clinic and priority words: routing weighs those itself.
+    const fields = referralFields.safeParse(fieldSet?.fields ?? {});
+    const p = await deps.model.predict(joinPageTexts(maskStatements(pages, fields.success ? fields.data : null)));
     const probabilities = { urgency: p.urgency.probabilities, specialty: p.specialty.probabilities };
     return {
       outcome: { type: 'classified', urgency: p.urgency.label, specialty: p.specialty.label },

@@ -16,9 +16,8 @@ import {
   type Tx,
 } from '@triage/db';
 import type { Keyring } from '@triage/crypto';
-import { referralFields } from '@triage/contracts';
-import { conflictingFields, missingFields } from '@triage/fields';
-import { decideWithRedFlags, requiredFieldsFor, type RedFlagRules, type RoutingPolicy } from '@triage/routing';
+import { referralFields, type ReferralFields } from '@triage/contracts';
+import { decideWithRedFlags, informationGaps, statedReferral, type RedFlagRules, type RoutingPolicy } from '@triage/routing';
 import { PermanentError } from '../../errors.ts';
 import type { HandlerResult, StageHandler } from '../../stage-handler.ts';
 
@@ -52,28 +51,32 @@ async function applyModel(deps: PersistDeps, doc: DocumentRow): Promise<HandlerR
   const lowConfidencePages = pages
     .filter((p) => p.source === 'ocr' && (p.ocrConfidence ?? 0) < deps.ocrMinConfidence)
     .map((p) => p.pageNo);
-  const probs = c.probabilities as { urgency: Partial<Record<Urgency, number>> };
-  // Red-flag rules read the same text the model did; they can only raise urgency or force review.
+  const probs = c.probabilities as { urgency: Partial<Record<Urgency, number>>; specialty?: Partial<Record<string, number>> };
+  const fields = parsedFields(fieldSet?.fields);
+  // Red-flag rules read the same text the model did; they, and the referrer's stated priority, can only raise urgency.
   const routed = decideWithRedFlags(
     joinPageTexts(pages.map((p) => p.text)),
     {
       urgency: { label: c.urgency as Urgency, confidence: c.urgencyConfidence, probabilities: probs.urgency },
-      specialty: { label: c.specialty, confidence: c.specialtyConfidence, probabilities: {} },
+      specialty: { label: c.specialty, confidence: c.specialtyConfidence, probabilities: probs.specialty ?? {} },
     },
     deps.policy,
     deps.redFlags,
     lowConfidencePages,
+    statedReferral(fields),
   );
-  const team = deps.policy.teams[c.specialty] ?? null;
-  const gaps = informationGaps(deps.policy, fieldSet?.fields, team?.team ?? null);
+  const team = deps.policy.teams[routed.specialty] ?? null;
+  const specialtyConfidence = routed.specialty === c.specialty ? c.specialtyConfidence : (probs.specialty?.[routed.specialty] ?? 0);
+  const gaps = informationGaps(deps.policy, fields, team?.team ?? null);
   const decision = routed.decision === 'auto' && team && gaps.reasons.length === 0 ? 'auto' : 'review';
   const reasons = [...routed.reasons, ...new Set(routed.redFlags.hits.map((h) => `red_flag:${h.ruleId}`)), ...gaps.reasons];
   const policyVersion = deps.redFlags ? `${deps.policy.version}+${deps.redFlags.version}` : deps.policy.version;
+  const basis = routed.basis;
   return {
     outcome: { type: decision, referralId: null },
     policyVersion,
     modelVersion: c.modelVersion,
-    detail: { reasons, team: team?.team ?? null, raisedBy: routed.raisedBy },
+    detail: { reasons, team: team?.team ?? null, raisedBy: routed.raisedBy, basis },
     commit: async (tx) => {
       const referral = await upsertReferral(tx, {
         documentId: doc.id,
@@ -81,13 +84,14 @@ async function applyModel(deps: PersistDeps, doc: DocumentRow): Promise<HandlerR
         state: decision === 'auto' ? 'routed' : 'pending_review',
         urgency: routed.urgency,
         urgencyConfidence: routed.urgencyConfidence,
-        specialty: c.specialty,
-        specialtyConfidence: c.specialtyConfidence,
+        specialty: routed.specialty,
+        specialtyConfidence,
         team: team?.team ?? null,
         teamEmail: team?.email ?? null,
         reasons,
         // Offsets only: the matched words are document content, read back from the sealed text.
         redFlags: routed.redFlags.hits.map(({ ruleId, action, start, end }) => ({ ruleId, action, start, end })),
+        basis,
         modelVersion: c.modelVersion,
         policyVersion,
         decidedBy: 'model',
@@ -96,7 +100,7 @@ async function applyModel(deps: PersistDeps, doc: DocumentRow): Promise<HandlerR
         await enqueueEmail(tx, { referralId: referral.id, documentId: doc.id, recipient: team.email, kind: ROUTED_EMAIL_KIND });
       } else {
         // Missing information waits on the referrer (SLA clock stopped), unless a person must look now anyway.
-        const waitOnReferrer = gaps.missing.length > 0 && routed.urgency !== 'emergent' && !reasons.includes('possible_emergent');
+        const waitOnReferrer = gaps.missing.length > 0 && routed.urgency !== 'emergent' && !reasons.includes('possible_emergent') && !reasons.includes('emergent_referral');
         await createReviewTask(tx, { documentId: doc.id, referralId: referral.id, reasons, informationRequested: waitOnReferrer });
       }
       // Every decision is on the audit trail with the versions that made it (labels and ids only).
@@ -104,7 +108,7 @@ async function applyModel(deps: PersistDeps, doc: DocumentRow): Promise<HandlerR
         actor: 'system:model',
         action: 'model_decided',
         documentId: doc.id,
-        detail: { run: doc.run, decision, urgency: routed.urgency, specialty: c.specialty, reasons, modelVersion: c.modelVersion, policyVersion },
+        detail: { run: doc.run, decision, urgency: routed.urgency, specialty: routed.specialty, reasons, basis, modelVersion: c.modelVersion, policyVersion },
       });
     },
   };
@@ -162,17 +166,10 @@ async function applyReview(
   };
 }
 
-/**
- * Required fields the referral lacks (globally and for the team it would go to) and fields it gave two values for:
- * each one a review reason, since routing on a guess would send a referral nobody can act on.
- */
-export function informationGaps(policy: RoutingPolicy, stored: unknown, team: string | null) {
+/** Stored fields as the contract reads them; a set that no longer parses counts as nothing read. */
+function parsedFields(stored: unknown): ReferralFields {
   const parsed = referralFields.safeParse(stored ?? {});
-  const fields = parsed.success ? parsed.data : {};
-  const required = requiredFieldsFor(policy, team);
-  const missing = missingFields(fields, required);
-  const conflicts = conflictingFields(fields);
-  return { missing, conflicts, reasons: [...missing.map((f) => `missing_information:${f}`), ...conflicts.map((f) => `conflicting:${f}`)] };
+  return parsed.success ? parsed.data : {};
 }
 
 /** A replay never overrides a person's decision with the model's. */
