@@ -23,6 +23,9 @@ export type RoutingMetrics = {
   noTouch: number;
   /** Auto-routed by the routing rule alone, before missing-information holds. */
   routingNoTouch: number;
+  /** Share whose team a rule decided, and whose priority was not held for a person: which side holds cases back. */
+  teamDecided: number;
+  priorityDecided: number;
   teamErrors: Bound;
   /** Emergent referrals auto-routed below emergent, among emergent referrals. */
   emergentUnderTriage: Bound;
@@ -38,6 +41,8 @@ export type RoutingMetrics = {
   reviewReasons: Record<string, number>;
 };
 
+const share = (k: number, n: number) => (n ? k / n : 0);
+const PRIORITY_HOLDS = new Set(['emergent_referral', 'possible_emergent', 'low_urgency_confidence']);
 const count = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {});
 const rank = (u: Urgency) => urgencyRank(u);
 
@@ -54,6 +59,8 @@ export function routingMetrics(cases: RoutingCase[], outcomes: Outcome[]): Routi
     n: pairs.length,
     noTouch: pairs.length ? auto.length / pairs.length : 0,
     routingNoTouch: pairs.length ? pairs.filter((p) => p.o.routed.decision === 'auto' && !p.c.failure).length / pairs.length : 0,
+    teamDecided: share(pairs.filter((p) => p.o.routed.basis.team.rule !== null).length, pairs.length),
+    priorityDecided: share(pairs.filter((p) => !p.o.routed.reasons.some((r) => PRIORITY_HOLDS.has(r))).length, pairs.length),
     teamErrors: bound(auto.filter(wrongTeam).length, auto.length),
     emergentUnderTriage: bound(underEmergent, emergent.length),
     emergentUnderTriageOfAll: bound(underEmergent, labelled.length),

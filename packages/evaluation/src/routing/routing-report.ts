@@ -26,12 +26,12 @@ export function routingMarkdown(r: RoutingReport): string {
   ];
   for (const v of r.variants) {
     lines.push(`## ${v.name} (uncertainUrgency: ${v.uncertainUrgency})`, '');
-    lines.push('| group | n | no-touch | (routing only) | team precision | emergent auto-routed below emergent | over-triage | under-triage | misdirected: to stated clinic / flagged / n | team rules | priority rules |');
-    lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    lines.push('| group | n | no-touch | (routing only) | team decided | priority decided | team precision | emergent auto-routed below emergent | over-triage | under-triage | misdirected: to stated clinic / flagged / n | team rules | priority rules |');
+    lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const g of v.groups) {
       const m = g.metrics;
       lines.push(
-        `| ${g.group} | ${m.n} | ${pct(m.noTouch)} | ${pct(m.routingNoTouch)} | ${precision(m.teamErrors)} | ${b(m.emergentUnderTriage)} | ${b(m.overTriage)} | ${b(m.underTriage)} | ${m.misdirected.n ? `${m.misdirected.routedToStated} / ${m.misdirected.flagged} / ${m.misdirected.n}` : '–'} | ${top(m.teamRules)} | ${top(m.priorityRules)} |`,
+        `| ${g.group} | ${m.n} | ${pct(m.noTouch)} | ${pct(m.routingNoTouch)} | ${pct(m.teamDecided)} | ${pct(m.priorityDecided)} | ${precision(m.teamErrors)} | ${b(m.emergentUnderTriage)} | ${b(m.overTriage)} | ${b(m.underTriage)} | ${m.misdirected.n ? `${m.misdirected.routedToStated} / ${m.misdirected.flagged} / ${m.misdirected.n}` : '–'} | ${top(m.teamRules)} | ${top(m.priorityRules)} |`,
       );
     }
     const all = v.groups.find((g) => g.group === 'text');
