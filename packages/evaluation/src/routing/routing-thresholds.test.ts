@@ -73,7 +73,9 @@ describe('routing thresholds by Learn-then-Test', () => {
   });
   it('falls back to the safest value when the data cannot bound a risk', () => {
     const few = makeCases(40, 3);
-    const { chosen } = chooseRoutingThresholds(few, policy, targets);
-    expect(chosen.find((c) => c.name === 'specialty')).toMatchObject({ fallback: true, value: 1 });
+    const r = chooseRoutingThresholds(few, policy, targets);
+    expect(r.chosen.find((c) => c.name === 'specialty')).toMatchObject({ fallback: true, value: 1 });
+    expect(r.chosen.find((c) => c.name === 'clinicSupport')?.fallback).toBe(true);
+    expect(r.thresholds.statedClinic).toBe(1);
   });
 });

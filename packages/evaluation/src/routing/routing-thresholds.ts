@@ -121,11 +121,13 @@ export function chooseRoutingThresholds(cases: RoutingCase[], policy: RoutingPol
     30,
   );
   const clinicSupport = pick('clinicSupport', sup.steps, sup.chosen, 1, alphaTeam, targets.delta);
-  if (clinicSupport.fallback) notes.push('even agreement between the stated clinic and the model does not reach the team precision target: stated-clinic routing left at agreement only (clinicSupport 1)');
+  // Even agreement could not be certified: then a stated clinic must not route at all (only a certain statement counts).
+  const statedClinic = clinicSupport.fallback ? 1 : base.thresholds.statedClinic;
+  if (clinicSupport.fallback) notes.push('not even agreement between the stated clinic and the model reaches the team precision target: statedClinic set to 1 (a stated clinic counts only when read with certainty)');
   for (const c of [emergent, urgency, specialty]) if (c.fallback) notes.push(`${c.name}: no candidate bounds the risk at ${c.alpha} with confidence ${1 - targets.delta}; left at its safest value ${c.value}`);
   const chosen = [emergent, urgency, specialty, clinicSupport];
   return {
-    thresholds: { ...base.thresholds, emergentReview: emergent.value, urgency: urgency.value, specialty: specialty.value, clinicSupport: clinicSupport.value },
+    thresholds: { ...base.thresholds, emergentReview: emergent.value, urgency: urgency.value, specialty: specialty.value, clinicSupport: clinicSupport.value, statedClinic },
     chosen,
     notes,
   };
