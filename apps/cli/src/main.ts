@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, publicUrl } from '@triage/config';
 import { STAGES, stageName, role as roleSchema, type StageName } from '@triage/contracts';
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { createAuditedToken, grantAppRole, listUnknownEmails, migrate, openDb, revokeAuditedToken, ROLE_NAME, verifyAuditChain } from '@triage/db';
@@ -15,6 +14,8 @@ import { resolveKeyring } from './keyring.ts';
 import { createRegistry, installEarlySignalHandlers, onShutdown, startApi, startWorkers } from './serve.ts';
 import { RedisUnavailableError } from './embedded-redis.ts';
 import { RedisPolicyError } from '@triage/queue';
+import { cliActor } from './cli-actor.ts';
+import { COMMANDS, findCommand, parseCommandArgs } from './commands/index.ts';
 
 const USAGE = `usage: triage <command>
   start                                  API and every stage worker in one process (embedded defaults)
@@ -52,7 +53,7 @@ const USAGE = `usage: triage <command>
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === 'help' || cmd === '--help') {
-    console.log(USAGE);
+    console.log([USAGE, ...COMMANDS.map((c) => `  ${c.usage}`)].join('\n'));
     return cmd ? 0 : 2;
   }
   if (cmd === 'model') return modelCommand(rest);
@@ -61,6 +62,15 @@ async function main(argv: string[]): Promise<number> {
     const { values } = parseArgs({ args: rest.slice(1), options: { id: { type: 'string' } } });
     console.log(values.id ? generateKeyLine(values.id) : generateKeyLine());
     return 0;
+  }
+  const found = findCommand(argv);
+  if (found) {
+    const parsed = parseCommandArgs(found.command, found.rest);
+    if (!parsed.ok) {
+      console.error(`${parsed.message}\nusage: triage ${found.command.usage}`);
+      return 2;
+    }
+    return found.command.run(parsed.args, { config: loadConfig(process.env) });
   }
   const config = loadConfig(process.env);
   switch (cmd) {
@@ -278,17 +288,6 @@ async function reviewCommand(config: ReturnType<typeof loadConfig>, args: string
   } finally {
     await h.close();
   }
-}
-
-/** Who ran a CLI command, for the audit trail (the OS account: the CLI has no bearer token). */
-function cliActor(): string {
-  let user = 'unknown';
-  try {
-    user = userInfo().username;
-  } catch {
-    // no passwd entry (some containers)
-  }
-  return `cli:${user}`;
 }
 
 async function evaluationCommand(argv: string[]): Promise<number> {

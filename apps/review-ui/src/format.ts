@@ -35,6 +35,7 @@ const REASONS: Record<string, string> = {
   red_flag_review: 'A clinical red-flag rule asks for a person',
   emergent_referral: 'Emergency: a person sees every emergent referral at once',
   possible_misdirected: 'Possibly misdirected: the content points to another clinic than the one named',
+  audit_sample: 'Audit sample: a random auto-routed case for a second look (its email has gone; a correction re-routes it)',
 };
 
 /** Every escalation reason in words; red flags name their rule (and label, when the API sends one). */
@@ -66,6 +67,7 @@ export function reasonChip(code: string): string {
     red_flag_review: 'red flag review',
     emergent_referral: 'emergency',
     possible_misdirected: 'possibly misdirected',
+    audit_sample: 'audit sample',
   };
   return short[code] ?? humanize(code).toLowerCase();
 }

@@ -12,3 +12,4 @@ export * from './sessions.repo.ts';
 export * from './grants.repo.ts';
 export * from './retention.repo.ts';
 export * from './fields.repo.ts';
+export * from './audit-sample.repo.ts';

@@ -39,6 +39,10 @@ function sealFreeText(keyring: Keyring, taskId: string, d: ReviewDecision): Reco
   return d.note === undefined ? { ...d } : { ...d, note: sealText(keyring, d.note, binding.reviewNote(taskId)) };
 }
 
+
+/** The window of the live no-touch rate: `?since=` an ISO date-time (default the last 24 h). */
+const statsQuery = z.object({ since: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional() }).strict();
+
 export function reviewRoutes(deps: ApiDeps) {
   const sla = () => deps.reviewSla ?? DEFAULT_REVIEW_SLA;
   const metrics = createReviewMetrics(deps.registry, () => computeReviewStats(deps.db));
@@ -135,6 +139,10 @@ export function reviewRoutes(deps: ApiDeps) {
       return reply.code(202).send({ taskId: id, documentId: task.documentId, status: 'processing', run });
     });
 
-    app.get('/v1/review/stats', async () => computeReviewStats(deps.db));
+    app.get('/v1/review/stats', async (req) => {
+      const { since } = parse(statsQuery, req.query);
+      const now = new Date();
+      return computeReviewStats(deps.db, now, since ?? new Date(now.getTime() - 86_400_000));
+    });
   };
 }

@@ -1,5 +1,5 @@
 import { Gauge, Histogram, type Registry } from 'prom-client';
-import { reviewStats, type Executor } from '@triage/db';
+import { reviewStats, routingRates, type Executor } from '@triage/db';
 
 export type ReviewStats = Awaited<ReturnType<typeof computeReviewStats>>;
 
@@ -7,9 +7,10 @@ const rate = (rows: { label: string; n: number; overridden: number }[]) =>
   Object.fromEntries(rows.filter((r) => r.n > 0).map((r) => [r.label, r.overridden / r.n]));
 
 /** Queue health and how often reviewers overrode the model, by predicted class and by model version. */
-export async function computeReviewStats(db: Executor, now = new Date()) {
-  const s = await reviewStats(db);
+export async function computeReviewStats(db: Executor, now = new Date(), since = new Date(now.getTime() - 86_400_000)) {
+  const [s, rates] = await Promise.all([reviewStats(db), routingRates(db, since)]);
   return {
+    ...rates,
     queueSize: s.open.n,
     oldestAgeMs: s.open.oldest ? Math.max(0, now.getTime() - s.open.oldest.getTime()) : 0,
     timeToDecisionMs: { p50: s.decisionMs.p50, p95: s.decisionMs.p95 },
@@ -68,6 +69,24 @@ export function createReviewMetrics(registry: Registry, stats: () => Promise<Rev
       if (!s) return;
       this.reset();
       for (const [model_version, v] of Object.entries(s.overrideRate.byModelVersion)) this.set({ model_version }, v);
+    },
+  });
+  new Gauge({
+    name: 'triage_no_touch_ratio',
+    help: 'Share of referrals decided in the last 24 h that the model auto-routed',
+    registers: [registry],
+    async collect() {
+      const s = await snapshot();
+      if (s && s.noTouch.rate !== null) this.set(s.noTouch.rate);
+    },
+  });
+  new Gauge({
+    name: 'triage_audit_override_ratio',
+    help: 'Share of decided audit samples (auto-routed cases sent for a second look) that a reviewer corrected or rejected',
+    registers: [registry],
+    async collect() {
+      const s = await snapshot();
+      if (s && s.auditOverride.rate !== null) this.set(s.auditOverride.rate);
     },
   });
   const timeToDecision = new Histogram({

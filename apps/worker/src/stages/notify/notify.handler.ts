@@ -67,9 +67,11 @@ export function buildEmail(deps: Pick<NotifyDeps, 'from' | 'publicUrl'>, referra
     to: row.recipient,
     // A stable Message-ID lets receiving systems drop a duplicate even if one ever slipped through.
     messageId: `<${row.id}@referral-triage>`,
-    subject: `[${referral.urgency.toUpperCase()}] New referral for ${referral.team ?? referral.specialty} (ref ${ref})`,
+    subject: `[${referral.urgency.toUpperCase()}] ${row.kind === 'referral_corrected' ? 'Re-routed referral' : 'New referral'} for ${referral.team ?? referral.specialty} (ref ${ref})`,
     text: [
-      `A referral has been routed to ${referral.team ?? referral.specialty}.`,
+      row.kind === 'referral_corrected'
+        ? `A reviewer auditing an automatically routed referral has re-routed it to ${referral.team ?? referral.specialty}.`
+        : `A referral has been routed to ${referral.team ?? referral.specialty}.`,
       '',
       `Referral: ${referral.id}`,
       `Urgency: ${referral.urgency}`,

@@ -1,6 +1,7 @@
 import { joinPageTexts, reviewDecision, type Urgency } from '@triage/contracts';
 import {
   appendAudit,
+  isAuditSample,
   createReviewTask,
   enqueueEmail,
   getPages,
@@ -35,6 +36,11 @@ export function createPersistHandler(deps: PersistDeps): StageHandler<'persist'>
     if (referral?.state === 'pending_review') {
       const task = await latestDecidedTask(deps.db, doc.id);
       if (task) return applyReview(deps, doc, referral, task.decision, task.decidedBy ?? 'unknown');
+    }
+    if (referral?.state === 'routed' && referral.decidedBy === 'model') {
+      // An audit sample's verdict on a case the model routed; a replay never undoes it (decidedBy changes below).
+      const task = await latestDecidedTask(deps.db, doc.id);
+      if (task && isAuditSample(task)) return applyAudit(deps, doc, referral, task.decision, task.decidedBy ?? 'unknown');
     }
     if (referral && referral.decidedBy.startsWith('reviewer:')) return keepHumanDecision(deps, referral);
     return applyModel(deps, doc);
@@ -121,17 +127,7 @@ async function applyReview(
   rawDecision: unknown,
   reviewer: string,
 ): Promise<HandlerResult<'persist'>> {
-  // The sealed note is free text persist never needs.
-  const { note: _note, ...rest } = (rawDecision ?? {}) as Record<string, unknown>;
-  const decision = reviewDecision.parse(rest);
-  const decidedBy = `reviewer:${reviewer}`;
-  const audited = (tx: Tx, applied: Record<string, unknown>) =>
-    appendAudit(tx, {
-      actor: `token:${reviewer}`,
-      action: 'review_applied',
-      documentId: doc.id,
-      detail: { run: doc.run, action: decision.action, reason: decision.reason ?? null, ...applied, modelVersion: referral.modelVersion, policyVersion: deps.policy.version },
-    });
+  const { decision, decidedBy, audited } = reviewerVerdict(deps, doc, referral, rawDecision, reviewer, 'review_applied');
   const base = { outcome: { type: 'auto' as const, referralId: referral.id }, policyVersion: deps.policy.version, detail: { review: decision.action } };
   if (decision.action === 'reject') {
     return {
@@ -164,6 +160,52 @@ async function applyReview(
       await audited(tx, { state: 'routed', urgency, specialty });
     },
   };
+}
+
+/** A reviewer's stored decision, parsed, and how applying it goes on the audit trail (labels and versions only). */
+function reviewerVerdict(deps: PersistDeps, doc: DocumentRow, referral: ReferralRow, rawDecision: unknown, reviewer: string, action: string) {
+  // The sealed note is free text persist never needs.
+  const { note: _note, ...rest } = (rawDecision ?? {}) as Record<string, unknown>;
+  const decision = reviewDecision.parse(rest);
+  const audited = (tx: Tx, applied: Record<string, unknown>) =>
+    appendAudit(tx, {
+      actor: `token:${reviewer}`,
+      action,
+      documentId: doc.id,
+      detail: { run: doc.run, action: decision.action, reason: decision.reason ?? null, ...applied, modelVersion: referral.modelVersion, policyVersion: deps.policy.version },
+    });
+  return { decision, decidedBy: `reviewer:${reviewer}`, audited };
+}
+
+export const CORRECTED_EMAIL_KIND = 'referral_corrected';
+
+/**
+ * A second look at an auto-routed referral. Confirm: recorded, nothing sent. Correct: the referral goes to the
+ * corrected team with a correction email (the first email cannot be unsent). Reject: the referral ends rejected.
+ */
+async function applyAudit(deps: PersistDeps, doc: DocumentRow, referral: ReferralRow, rawDecision: unknown, reviewer: string): Promise<HandlerResult<'persist'>> {
+  const { decision, decidedBy, audited } = reviewerVerdict(deps, doc, referral, rawDecision, reviewer, 'audit_sample_applied');
+  const base = { outcome: { type: 'auto' as const, referralId: referral.id }, policyVersion: deps.policy.version, detail: { audit: decision.action } };
+  if (decision.action === 'confirm') {
+    return { ...base, commit: async (tx) => {
+      await updateReferral(tx, referral.id, { decidedBy, reasons: [...referral.reasons, 'audit:confirmed'] });
+      await audited(tx, { overridden: false });
+    } };
+  }
+  if (decision.action === 'reject') {
+    return { ...base, outcome: { type: 'rejected', referralId: referral.id }, commit: async (tx) => {
+      await updateReferral(tx, referral.id, { state: 'rejected', decidedBy, reasons: [...referral.reasons, `rejected:${decision.reason}`] });
+      await audited(tx, { overridden: true, state: 'rejected' });
+    } };
+  }
+  const team = deps.policy.teams[decision.specialty];
+  if (!team) throw new PermanentError('internal', 'audited specialty has no team in the routing policy');
+  return { ...base, commit: async (tx) => {
+    // decision stays 'auto' (how it was first decided, for the no-touch rate); decidedBy names the reviewer.
+    await updateReferral(tx, referral.id, { urgency: decision.urgency, specialty: decision.specialty, team: team.team, teamEmail: team.email, decidedBy, reasons: [...referral.reasons, 'audit:corrected'], policyVersion: deps.policy.version });
+    await enqueueEmail(tx, { referralId: referral.id, documentId: doc.id, recipient: team.email, kind: CORRECTED_EMAIL_KIND });
+    await audited(tx, { overridden: true, urgency: decision.urgency, specialty: decision.specialty, from: { urgency: referral.urgency, specialty: referral.specialty } });
+  } };
 }
 
 /** Stored fields as the contract reads them; a set that no longer parses counts as nothing read. */
