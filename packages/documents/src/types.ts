@@ -16,10 +16,21 @@ export type ExtractLimits = {
   renderDpi: number;
 };
 
+/** Where one word of a page's text stands: `text.slice(start, end)`, its box in `dpi` units, y downwards. */
+export type TextWordBox = { start: number; end: number; box: { x0: number; y0: number; x1: number; y1: number } };
+
+/**
+ * A text-layer page's word positions (the shape of the stored `pages.layout`): offsets and boxes only, never
+ * the words themselves. PDF pages are measured in points (72 dpi).
+ */
+export type PageTextLayout = { imageWidth: number; imageHeight: number; dpi: number; words: TextWordBox[] };
+
 export type ExtractedPage = {
   pageNo: number;
   text: string;
   source: 'text-layer' | 'plain' | 'needs-ocr';
+  /** Text-layer pages read by position: each word's box, so a reader can tell which value sits under which label. */
+  layout?: PageTextLayout;
 };
 
 export type RenderOptions = {

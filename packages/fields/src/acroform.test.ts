@@ -83,3 +83,71 @@ describe('an AcroForm referral', () => {
     expect(bad.birthDate).toBeUndefined();
   });
 });
+
+describe('AcroForm groups, notes and the printed template', () => {
+  const read = (fields: AcroField[], text = '') => {
+    const pages = text ? [{ pageNo: 1, text, source: 'text-layer' as const }] : [];
+    const input = { pages, acroform: fields, clinics: CLINICS, today: TODAY };
+    const r = extractFields(input);
+    expect(problems(r, input)).toEqual([]);
+    return r.fields;
+  };
+
+  it('maps names by their words in any order ("ReasonReferral", "DxIcd10", "refer.to")', () => {
+    expect(slotOf('ReasonReferral')).toBe('reason/clinical');
+    expect(slotOf('referral_reason')).toBe('reason/clinical');
+    expect(slotOf('DxIcd10')).toBe('diagnosis/clinical');
+    expect(slotOf('refer.to')).toBe('referredTo/target');
+    expect(slotOf('patient.phone')).toBe('patientPhone/patient');
+    expect(slotOf('PatientEmail')).not.toMatch(/^patientName/);
+  });
+
+  it('reads a priority from a checkbox group by its option, not by the word "priority"', () => {
+    const boxes = (ticked: string): AcroField[] =>
+      ['Stat', 'Urgent', 'Routine'].map((o) => ({ name: `Priority${o}`, page: 1, kind: 'checkbox', value: o === ticked ? 'Yes' : null, checked: o === ticked }));
+    expect(read(boxes('Routine')).statedPriority?.value).toBe('routine');
+    expect(read(boxes('Stat')).statedPriority?.value).toBe('emergent');
+    expect(read([{ name: 'urg_urgent', page: 1, kind: 'checkbox', value: 'Yes', checked: true }]).statedPriority?.value).toBe('urgent');
+  });
+
+  it('reads a priority radio group by its selected option', () => {
+    const f = read([{ name: 'Priority', page: 1, kind: 'radio', value: 'Routine', options: ['Emergency', 'Urgent', 'Routine'] }]);
+    expect(f.statedPriority).toMatchObject({ value: 'routine', source: 'acroform' });
+  });
+
+  it('does not read the printed labels beside empty boxes as the referral\'s priority', () => {
+    const fields: AcroField[] = [
+      { name: 'PatientName', page: 1, kind: 'text', value: 'Quillon Ashdown' },
+      { name: 'PriorityUrgent', page: 1, kind: 'checkbox', value: null, checked: false },
+      { name: 'PriorityRoutine', page: 1, kind: 'checkbox', value: null, checked: false },
+    ];
+    expect(read(fields, 'Patient name\n\nurgent\n\nroutine\n\nReason for referral').statedPriority).toBeUndefined();
+  });
+
+  it('takes the reason from a notes field run over two fields, and a "Dx:" note as the diagnosis', () => {
+    const first = 'Crowding of the upper incisors with a deep overbite, the lower incisors occluding on the palatal';
+    const f = read([
+      { name: 'pt_name', page: 1, kind: 'text', value: 'Quillon Ashdown' },
+      { name: 'notes', page: 1, kind: 'text', value: first },
+      { name: 'notes2', page: 1, kind: 'text', value: 'mucosa behind them.' },
+    ]);
+    expect(f.reason?.value).toBe(`${first} mucosa behind them.`);
+    const g = read([
+      { name: 'notes', page: 1, kind: 'text', value: 'Impacted upper canines.' },
+      { name: 'notes2', page: 1, kind: 'text', value: 'Dx: Impacted canine teeth' },
+    ]);
+    expect(g.reason?.value).toBe('Impacted upper canines.');
+    expect(g.diagnoses?.value[0]?.text).toMatch(/Impacted canine teeth/);
+  });
+
+  it('splits a practice off the referring name field, and takes the clinic from a letter-spaced form title', () => {
+    const f = read(
+      [{ name: 'ref_name', page: 1, kind: 'text', value: 'Dr Miriam Oakes MD - Elm Street Family Practice' }],
+      'C A R D I O L O G Y  R E F E R R A L        Fax: 555 0100\n\nPatient',
+    );
+    expect(f.referrerName?.value).toBe('Miriam Oakes');
+    expect(f.referrerOrganization?.value).toBe('Elm Street Family Practice');
+    expect(f.referredTo?.value.raw).toBe('C A R D I O L O G Y  R E F E R R A L');
+    expect(f.referredTo?.value.specialty).toMatch(/cardio/i);
+  });
+});

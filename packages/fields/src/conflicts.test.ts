@@ -89,7 +89,7 @@ describe('the result', () => {
   it('carries the rules version and the clinic table version', () => {
     const r = read(plain('Refer to: Cardiology'));
     expect(r.version).toBe(FIELDS_VERSION);
-    expect(FIELDS_VERSION).toBe('fields-1.0.0');
+    expect(FIELDS_VERSION).toBe('fields-1.1.0');
     expect(r.clinicsVersion).toBe(CLINICS.version);
   });
   it('is empty for a page with nothing to read', () => {

@@ -92,9 +92,9 @@ export function isDateOnly(s: string, o: DateOptions): DateRead | null {
 export function prefersDayFirst(text: string): boolean {
   let df = 0;
   let mf = 0;
-  for (const m of text.matchAll(/(?<![\d/])(\d{1,2})\/(\d{1,2})\/(?:\d{4}|\d{2})(?![\d/])/g)) {
-    if (+m[1]! > 12 && +m[2]! <= 12) df++;
-    else if (+m[2]! > 12 && +m[1]! <= 12) mf++;
+  for (const m of text.matchAll(/(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(?:\d{4}|\d{2})(?![\d/.-])/g)) {
+    if (+m[1]! > 12 && +m[3]! <= 12) df++;
+    else if (+m[3]! > 12 && +m[1]! <= 12) mf++;
   }
   if (df !== mf) return df > mf;
   const uk = (text.match(/\bNHS\b|\+44|\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b|\b(paediatric|haematolog|orthopaed|gynaecolog|oesophag|colour|centre)\w*|\bA&E\b|\bGP\b/gi) ?? []).length;

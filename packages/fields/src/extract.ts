@@ -13,7 +13,7 @@ import { readTickBoxes } from './tick-boxes.ts';
 import type { ExtractInput, ExtractResult } from './types.ts';
 
 /** Any change to a rule, a label or a confidence bumps this: stored fields record which rules read them. */
-export const FIELDS_VERSION = 'fields-1.0.0';
+export const FIELDS_VERSION = 'fields-1.1.0';
 
 /** Reads a referral's fields from its pages and AcroForm, each with confidence, evidence and any conflict. */
 export function extractFields(input: ExtractInput): ExtractResult {
@@ -28,8 +28,11 @@ export function extractFields(input: ExtractInput): ExtractResult {
   readSalutation(doc, sink);
   readSignature(doc, infos, sink);
   readBody(doc, infos, sink);
-  if (input.acroform?.length) readAcroForm(doc, input.acroform, sink);
-  const fields = crossCheck(resolve(practiceNumbers(found)), doc.today, input);
+  // A filled form's printed page holds the labels of its fields and its owner's letterhead: for a field the form
+  // has a place for, what the text layer seems to say ("urgent" beside a tick box, the owner's phone) is not a value.
+  const covered = input.acroform?.length ? readAcroForm(doc, input.acroform, sink) : new Set<string>();
+  const kept = covered.size ? found.filter((c) => c.source === 'acroform' || !covered.has(c.field)) : found;
+  const fields = crossCheck(resolve(practiceNumbers(kept)), doc.today, input);
   return { fields, version: FIELDS_VERSION, clinicsVersion: input.clinics.version };
 }
 

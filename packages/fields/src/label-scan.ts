@@ -48,6 +48,18 @@ const TYPED: Record<NonNullable<LabelEntry['typed']>, RegExp> = {
   id: /^[#:.]?\s*(?=[A-Z0-9 -]{0,6}\d)[A-Z0-9][A-Z0-9-]*(?: ?[A-Z0-9-]+){0,3}/i,
 };
 
+/**
+ * A capitalised common word with a colon after a value on the same line ("Name: Dr A Patel Organization: ...",
+ * "Insurance: Aetna ID: W123"): a form cell whose column gap a PDF writer or a fax collapsed to one space. Prose
+ * puts such a word after a full stop (already a clause start) or in lower case.
+ */
+function afterValue(text: string, labelStart: number): boolean {
+  if (!/[A-Z]/.test(text[labelStart] ?? '')) return false;
+  const before = text.slice(Math.max(0, labelStart - 40), labelStart);
+  // The cell to its left is itself labelled on this line: "<Label>: <value> <Label>:".
+  return /[A-Za-z0-9)\].]\s$/.test(before) && /:\s*\S/.test(text.slice(0, labelStart));
+}
+
 function separator(rest: string, ocr: boolean): { sep: Segment['sep']; len: number } {
   // OCR reads a colon as a semicolon; typed text means a semicolon ("Insurance: Medicaid; ID: ...").
   const colon = (ocr ? /^\s*\.?\s*(?:[:：;=]|#(?=\s*[A-Za-z0-9]))\s*/ : /^\s*\.?\s*(?:[:：=]|#(?=\s*[A-Za-z0-9]))\s*/).exec(rest);
@@ -94,7 +106,7 @@ export function scanLine(text: string, ocr: boolean): Segment[] {
     let ok: boolean;
     // Letters write "Re Mrs Jane Doe" as often as "Re: Mrs Jane Doe".
     if (entry.slot === 're' && sep === 'space' && atLineStart && /^[A-Z]/.test(text.slice(valueStart, valueStart + 1))) ok = true;
-    else if (entry.weak) ok = atStart && (sep === 'colon' || ((sep === 'dash' || sep === 'gap') && atCell) || (sep === 'eol' && atLineStart) || (sep === 'space' && typedOk));
+    else if (entry.weak) ok = (atStart && (sep === 'colon' || ((sep === 'dash' || sep === 'gap') && atCell) || (sep === 'eol' && atLineStart) || (sep === 'space' && typedOk))) || (sep === 'colon' && afterValue(text, labelStart));
     else if (sep === 'colon' || sep === 'dash') ok = true;
     else if (sep === 'gap' || sep === 'eol') ok = atStart || typedOk;
     // Scans lose colons: a specific label at the start of a cell still is one.

@@ -11,7 +11,7 @@ import { readSlot } from './slot-read.ts';
 type Tok = { start: number; end: number; x0: number; x1: number; y0: number; y1: number; row: number; k?: number };
 type Row = { toks: Tok[]; y0: number; y1: number };
 /** A page's rows and, per row, the left edges of the labels on it. */
-type PageLayout = { rows: Row[]; byStart: Tok[]; labelX: Map<number, number[]>; isLabel: (t: Tok) => boolean; source: FieldSource };
+type PageLayout = { rows: Row[]; byStart: Tok[]; labelX: Map<number, number[]>; isLabel: (t: Tok) => boolean; source: FieldSource; boxed: boolean };
 
 const MULTIROW: Record<string, number> = { reason: 5, diagnosis: 6, address: 3, patientAddress: 3 };
 /** Enough for any real form; a page of thousands of labels is not one, and must not cost quadratic time. */
@@ -64,8 +64,11 @@ function tokenAt(byStart: Tok[], at: number): Tok | undefined {
 }
 
 function pageLayout(doc: Doc, infos: LineInfo[], page: number): PageLayout {
-  const ocr = doc.pages[page]!.source === 'ocr' && doc.words[page]!.length > 0;
-  const rows = ocr ? ocrRows(doc, page) : textRows(doc, page);
+  // Word boxes (a scan's OCR, or a PDF text layer read by position) say where each value stands; a text upload
+  // has only its character columns.
+  const boxed = doc.words[page]!.length > 0;
+  const ocr = boxed && doc.pages[page]!.source === 'ocr';
+  const rows = boxed ? ocrRows(doc, page) : textRows(doc, page);
   rows.forEach((r, i) => {
     r.toks.sort((a, b) => a.x0 - b.x0);
     for (const t of r.toks) t.row = i;
@@ -86,7 +89,7 @@ function pageLayout(doc: Doc, infos: LineInfo[], page: number): PageLayout {
     }
   });
   for (const xs of labelX.values()) xs.sort((a, b) => a - b);
-  return { rows, byStart, labelX, isLabel: (t) => labelToks.has(t), source: ocr ? 'ocr-layout' : 'text' };
+  return { rows, byStart, labelX, isLabel: (t) => labelToks.has(t), source: ocr ? 'ocr-layout' : 'text', boxed };
 }
 
 export function readBelow(doc: Doc, infos: LineInfo[], open: OpenLabel[], sink: Sink): void {
@@ -116,10 +119,10 @@ export function readBelow(doc: Doc, infos: LineInfo[], open: OpenLabel[], sink: 
     let lastRow = row;
     for (let k = r + 1; k < layout.rows.length && k - r <= (MULTIROW[o.seg.entry.slot] ?? 1); k++) {
       const below = layout.rows[k]!;
-      if (below.y0 - lastRow.y1 > (layout.source === 'text' ? 1.3 : 1.6 * h)) break;
+      if (below.y0 - lastRow.y1 > (layout.boxed ? 1.6 * h : 1.3)) break;
       const cell = below.toks.filter((t) => t.x0 >= left && t.x0 < right);
       // A row with a label in this column is the next field, not this one's value.
-      if (!cell.length || cell.some(layout.isLabel) || (layout.source === 'text' && LABEL_LIKE.test(doc.texts[line.page]!.slice(below.toks[0]!.start, below.toks[below.toks.length - 1]!.end)))) break;
+      if (!cell.length || cell.some(layout.isLabel) || (!layout.boxed && LABEL_LIKE.test(doc.texts[line.page]!.slice(below.toks[0]!.start, below.toks[below.toks.length - 1]!.end)))) break;
       const run = [cell[0]!];
       for (const t of cell.slice(1)) {
         if (t.x0 - run[run.length - 1]!.x1 > 4 * cw || layout.isLabel(t)) break;

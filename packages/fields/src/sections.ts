@@ -100,6 +100,9 @@ export function layoutLines(doc: Doc): LineInfo[] {
   const formTop = named ? top : 0;
   const blocks = blockSections(doc, infos);
   let section: Section = 'none';
+  // On a form without headings, the part the last specific label belonged to ("Referring provider -", "NHS
+  // number -") goes on to the generic labels below it ("Ph -", "Address -") until another part's label or a heading.
+  let implied: Section = 'none';
   let reActive = false;
   let toActive = false;
   for (let i = 0; i < n; i++) {
@@ -125,6 +128,12 @@ export function layoutLines(doc: Doc): LineInfo[] {
     else if (block !== 'none' && !strongHeading) info.section = block;
     else if (info.zone === 'header') info.section = 'referrer';
     else info.section = section;
+    if (h) implied = 'none';
+    const lead = info.segs[0];
+    const leads = lead && lead.labelStart <= 3 ? lead.entry.implies : undefined;
+    if (!letter && section === 'none' && info.section === 'none' && !leads && implied !== 'none' && lead && lead.labelStart <= 3) info.section = implied;
+    if (leads === 'patient' || leads === 'referrer' || leads === 'insurance' || leads === 'target') implied = leads;
+    else if (leads === 'clinical') implied = 'none';
   }
   return infos;
 }

@@ -59,12 +59,12 @@ export async function readThroughChannel(doc: GeneratedReferral, channel: FieldC
   try {
     for (const p of await extractPages(bytes, kind, stages.limits)) {
       if (p.source !== 'needs-ocr') {
-        pages.push({ pageNo: p.pageNo, text: p.text, source: p.source });
+        pages.push({ pageNo: p.pageNo, text: p.text, source: p.source, ...(p.layout && { words: p.layout.words, width: p.layout.imageWidth }) });
         continue;
       }
       const r = await stages.engine.recognize(await renderPage(bytes, kind, p.pageNo, stages.render));
       ocrConfidences.push(r.confidence);
-      pages.push({ pageNo: p.pageNo, text: r.text, source: 'ocr', words: r.words });
+      pages.push({ pageNo: p.pageNo, text: r.text, source: 'ocr', words: r.words, width: r.imageWidth });
     }
     if (channel !== 'acroform') return done(pages);
     const acroform = await readAcroForm(bytes, { timeoutMs: stages.limits.timeoutMs, maxMemoryMb: stages.limits.maxMemoryMb });

@@ -90,7 +90,11 @@ export function createWriter(d: Draw, c: ReferralCase) {
     referrerName: (withPostNominals?: boolean) => {
       if (!ok('referrerName')) return null;
       const n = writeReferrerName(d, r, withPostNominals);
-      return put('referrerName', n.truth, n.text);
+      // Written twice ("From: Dr Ann Lee" and a signature "Dr A. Lee"), the truth is the fuller name, not the last.
+      const before = truth.referrerName;
+      const text = put('referrerName', n.truth, n.text);
+      if (before && before.length > n.truth.length) truth.referrerName = before;
+      return text;
     },
     referrerNpi: () => (r.npi && ok('referrerNpi') ? put('referrerNpi', r.npi, r.npi) : null),
     referrerOrganization: () => (ok('referrerOrganization') ? put('referrerOrganization', r.organization, r.organization) : null),

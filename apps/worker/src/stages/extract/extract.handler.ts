@@ -8,7 +8,7 @@ import { finalOnRetry } from '../../errors.ts';
 
 export type ExtractDeps = { blobs: SealedBlobStore; keyring: Keyring; limits: ExtractLimits; extract?: typeof extractPages };
 
-/** Text per page; pages without a usable text layer are marked for OCR, page by page. */
+/** Text per page (with word boxes for text layers read by position); pages without a usable text layer are marked for OCR, page by page. */
 export function createExtractHandler(deps: ExtractDeps): StageHandler<'extract'> {
   const extract = deps.extract ?? extractPages;
   return async (ctx, doc) => {
@@ -30,6 +30,9 @@ export function createExtractHandler(deps: ExtractDeps): StageHandler<'extract'>
             ocrConfidence: null,
             rotation: null,
             ocrEngine: null,
+            // Where each word of a text-layer page stands (offsets and boxes, never the words), as OCR pages keep
+            // theirs: the fields stage reads a form's values by position from it.
+            layout: p.source === 'text-layer' && p.layout ? { imageWidth: p.layout.imageWidth, imageHeight: p.layout.imageHeight, dpi: p.layout.dpi, words: p.layout.words.map((w) => ({ start: w.start, end: w.end, box: w.box })) } : null,
           })),
           deps.keyring,
         ),

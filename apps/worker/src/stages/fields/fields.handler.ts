@@ -70,7 +70,7 @@ export function createFieldsHandler(deps: FieldsDeps): StageHandler<'fields'> {
       const text = p.text.slice(0, Math.min(FIELDS_MAX_PAGE_CHARS, budget));
       budget -= text.length;
       const words = p.layout?.words.filter((w) => w.end <= text.length);
-      input.push({ pageNo: p.pageNo, text, source: pageSource(p.source), ...(words ? { words } : {}) });
+      input.push({ pageNo: p.pageNo, text, source: pageSource(p.source), ...(words ? { words } : {}), ...(words && p.layout ? { width: p.layout.imageWidth } : {}) });
     }
     let r: ReturnType<typeof extract>;
     let readerError: string | undefined;
