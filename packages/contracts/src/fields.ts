@@ -62,6 +62,12 @@ export const referralFields = z
   .partial()
   .strict();
 export type ReferralFields = z.infer<typeof referralFields>;
+
+/** A stored field set as the contract reads it; one that no longer parses counts as nothing read. */
+export function storedFields(stored: unknown): ReferralFields {
+  const parsed = referralFields.safeParse(stored ?? {});
+  return parsed.success ? parsed.data : {};
+}
 export type FieldName = keyof ReferralFields;
 export const FIELD_NAMES = Object.keys(referralFields.shape) as FieldName[];
 export const fieldName = z.enum(FIELD_NAMES as [FieldName, ...FieldName[]]);

@@ -14,7 +14,7 @@ export const isAuditSample = (task: { reasons: readonly string[] }) => task.reas
 
 const hasAuditTask = sql`exists (select 1 from ${reviewTasks} t where t.document_id = ${referrals.documentId} and t.reasons ? ${AUDIT_SAMPLE_REASON})`;
 
-export type AuditSampleResult = { eligible: number; sampled: number; taskDocumentIds: string[] };
+export type AuditSampleResult = { eligible: number; sampled: number };
 
 /**
  * Opens an audit task for each auto-routed referral (since `since`, never sampled before) with probability `rate`.
@@ -41,7 +41,7 @@ export async function sampleAutoRouted(
       action: 'audit_sampled',
       detail: { rate: opts.rate, since: opts.since.toISOString(), eligible: eligible.length, sampled: chosen.length, documentIds: chosen.map((r) => r.documentId) },
     });
-    return { eligible: eligible.length, sampled: chosen.length, taskDocumentIds: chosen.map((r) => r.documentId) };
+    return { eligible: eligible.length, sampled: chosen.length };
   });
 }
 

@@ -42,15 +42,7 @@ function ocrOptions(o: Record<string, string | undefined>): OcrOptions {
 
 /** `eval --fields …`: generated referrals, so no --data. */
 function parseFieldsEvalArgs(rest: string[]): FieldsEvalArgs {
-  const o: Record<string, string | undefined> = {};
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (a === '--fields') continue;
-    if (a === '--data') throw new Error('eval --fields generates its referrals from the shared datasets: --data is not used');
-    if (!['--out', '--sample', '--seed', '--via', '--policy', '--datasets', '--ocr-engine', '--ocr-workers', '--fax-resolution'].includes(a)) throw new Error(`unknown argument: ${a}`);
-    if (i + 1 >= rest.length) throw new Error(`${a} needs a value`);
-    o[a] = rest[++i];
-  }
+  const o = flagValues(rest, 'eval --fields', ['--out', '--sample', '--seed', '--via', '--policy', '--datasets', '--ocr-engine', '--ocr-workers', '--fax-resolution']);
   if (!o['--out']) throw new Error('--out <dir> is required');
   return {
     out: o['--out'],
@@ -63,13 +55,15 @@ function parseFieldsEvalArgs(rest: string[]): FieldsEvalArgs {
   };
 }
 
-function flagValues(rest: string[], skip: string, allowed: string[]): Record<string, string | undefined> {
+/** `--flag value` pairs of a command that generates its referrals (`command` is e.g. "eval --fields"). */
+function flagValues(rest: string[], command: string, allowed: string[]): Record<string, string | undefined> {
+  const skip = command.split(' ').at(-1)!;
   const o: Record<string, string | undefined> = {};
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     if (a === skip) continue;
-    if (a === '--data') throw new Error(`${skip} generates its referrals from the shared datasets: --data is not used`);
-    if (a === '--no-red-flags') {
+    if (a === '--data') throw new Error(`${command} generates its referrals from the shared datasets: --data is not used`);
+    if (a === '--no-red-flags' && allowed.includes(a)) {
       o[a] = 'true';
       continue;
     }
@@ -87,7 +81,7 @@ function rate(flag: string, v: string | undefined, fallback: number): number {
   return n;
 }
 
-const ROUTING_COMMON = ['--seed', '--draws', '--folds', '--policy', '--red-flags', '--datasets'];
+const ROUTING_COMMON = ['--seed', '--draws', '--folds', '--policy', '--red-flags', '--no-red-flags', '--datasets'];
 
 function routingCommon(o: Record<string, string | undefined>) {
   return {
@@ -103,7 +97,7 @@ function routingCommon(o: Record<string, string | undefined>) {
 /** `eval --routing` and `thresholds --referrals`: generated referral-shaped documents, so no --data. */
 function parseRoutingArgs(command: 'eval' | 'thresholds', rest: string[]): ParsedRoutingArgs {
   if (command === 'eval') {
-    const o = flagValues(rest, '--routing', [...ROUTING_COMMON, '--out', '--via', '--fax-sample']);
+    const o = flagValues(rest, 'eval --routing', [...ROUTING_COMMON, '--out', '--via', '--fax-sample']);
     if (!o['--out']) throw new Error('--out <dir> is required');
     const channels = o['--via']?.split(',').map((c) => c.trim()).filter(Boolean);
     for (const c of channels ?? []) if (!(ROUTING_CHANNELS as readonly string[]).includes(c)) throw new Error(`--via takes ${ROUTING_CHANNELS.join(', ')} (comma-separated), got "${c}"`);
@@ -117,7 +111,7 @@ function parseRoutingArgs(command: 'eval' | 'thresholds', rest: string[]): Parse
       },
     };
   }
-  const o = flagValues(rest, '--referrals', [...ROUTING_COMMON, '--out', '--specialty-precision', '--emergent-undertriage', '--routine-error', '--delta']);
+  const o = flagValues(rest, 'thresholds --referrals', [...ROUTING_COMMON, '--out', '--specialty-precision', '--emergent-undertriage', '--routine-error', '--delta']);
   return {
     command: 'thresholds-referrals',
     args: {

@@ -97,11 +97,11 @@ export function unwrapped(text: string, words: OcrWord[], width?: number): strin
     if (a.gap > 2.5 * cw || b.gap > 2.5 * cw) continue;
     const firstWidth = b.first.box.x1 - b.first.box.x0;
     if (a.x1 + cw + firstWidth <= right - 0.5 * cw) continue;
-    // A line that starts with a label ("Telephone: ...") is a new field, unless the label began on the line above
-    // ("... | Policy" / "Number: XZ99...").
     const next = text.slice(b.start, b.end);
     // A street address starts its own line.
     if (STREET_START.test(next)) continue;
+    // A line that starts with a label ("Telephone: ...") is a new field, unless the label began on the line above
+    // ("... | Policy" / "Number: XZ99...").
     if (LABEL_LIKE.test(next)) {
       const tail = text.slice(Math.max(a.start, a.end - 30), a.end);
       const joined = `${tail} ${next.slice(0, 40)}`;

@@ -39,7 +39,6 @@ function sealFreeText(keyring: Keyring, taskId: string, d: ReviewDecision): Reco
   return d.note === undefined ? { ...d } : { ...d, note: sealText(keyring, d.note, binding.reviewNote(taskId)) };
 }
 
-
 /** The window of the live no-touch rate: `?since=` an ISO date-time (default the last 24 h). */
 const statsQuery = z.object({ since: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional() }).strict();
 
@@ -139,10 +138,6 @@ export function reviewRoutes(deps: ApiDeps) {
       return reply.code(202).send({ taskId: id, documentId: task.documentId, status: 'processing', run });
     });
 
-    app.get('/v1/review/stats', async (req) => {
-      const { since } = parse(statsQuery, req.query);
-      const now = new Date();
-      return computeReviewStats(deps.db, now, since ?? new Date(now.getTime() - 86_400_000));
-    });
+    app.get('/v1/review/stats', async (req) => computeReviewStats(deps.db, new Date(), parse(statsQuery, req.query).since));
   };
 }

@@ -71,24 +71,19 @@ export function createReviewMetrics(registry: Registry, stats: () => Promise<Rev
       for (const [model_version, v] of Object.entries(s.overrideRate.byModelVersion)) this.set({ model_version }, v);
     },
   });
-  new Gauge({
-    name: 'triage_no_touch_ratio',
-    help: 'Share of referrals decided in the last 24 h that the model auto-routed',
-    registers: [registry],
-    async collect() {
-      const s = await snapshot();
-      if (s && s.noTouch.rate !== null) this.set(s.noTouch.rate);
-    },
-  });
-  new Gauge({
-    name: 'triage_audit_override_ratio',
-    help: 'Share of decided audit samples (auto-routed cases sent for a second look) that a reviewer corrected or rejected',
-    registers: [registry],
-    async collect() {
-      const s = await snapshot();
-      if (s && s.auditOverride.rate !== null) this.set(s.auditOverride.rate);
-    },
-  });
+  const ratio = (name: string, help: string, pick: (s: ReviewStats) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        const s = await snapshot();
+        const v = s ? pick(s) : null;
+        if (v !== null) this.set(v);
+      },
+    });
+  ratio('triage_no_touch_ratio', 'Share of referrals decided in the last 24 h that the model auto-routed', (s) => s.noTouch.rate);
+  ratio('triage_audit_override_ratio', 'Share of decided audit samples (auto-routed cases sent for a second look) that a reviewer corrected or rejected', (s) => s.auditOverride.rate);
   const timeToDecision = new Histogram({
     name: 'triage_review_time_to_decision_seconds',
     help: 'From review task creation to the reviewer decision (decisions made through this process)',

@@ -1,8 +1,7 @@
-import { joinPageTexts } from '@triage/contracts';
+import { joinPageTexts, storedFields } from '@triage/contracts';
 import type { Classifier } from '@triage/classifier';
 import type { Keyring } from '@triage/crypto';
 import { getPages, insertClassification, latestFieldSet, type Db } from '@triage/db';
-import { referralFields } from '@triage/contracts';
 import { maskStatements } from '@triage/routing';
 import { PermanentError } from '../../errors.ts';
 import type { StageHandler } from '../../stage-handler.ts';
@@ -16,8 +15,7 @@ export function createClassifyHandler(deps: ClassifyDeps): StageHandler<'classif
     const text = joinPageTexts(pages.map((p) => p.text));
     if (text.replace(/\s/g, '').length < 3) throw new PermanentError('no_text', 'no readable text on any page');
     // The model reads the content without the referrer's clinic and priority words: routing weighs those itself.
-    const fields = referralFields.safeParse(fieldSet?.fields ?? {});
-    const p = await deps.model.predict(joinPageTexts(maskStatements(pages, fields.success ? fields.data : null)));
+    const p = await deps.model.predict(joinPageTexts(maskStatements(pages, storedFields(fieldSet?.fields))));
     const probabilities = { urgency: p.urgency.probabilities, specialty: p.specialty.probabilities };
     return {
       outcome: { type: 'classified', urgency: p.urgency.label, specialty: p.specialty.label },

@@ -32,7 +32,7 @@ export function createExtractHandler(deps: ExtractDeps): StageHandler<'extract'>
             ocrEngine: null,
             // Where each word of a text-layer page stands (offsets and boxes, never the words), as OCR pages keep
             // theirs: the fields stage reads a form's values by position from it.
-            layout: p.source === 'text-layer' && p.layout ? { imageWidth: p.layout.imageWidth, imageHeight: p.layout.imageHeight, dpi: p.layout.dpi, words: p.layout.words.map((w) => ({ start: w.start, end: w.end, box: w.box })) } : null,
+            layout: p.source === 'text-layer' ? (p.layout ?? null) : null,
           })),
           deps.keyring,
         ),

@@ -1,4 +1,4 @@
-import { joinPageTexts, reviewDecision, type Urgency } from '@triage/contracts';
+import { joinPageTexts, reviewDecision, storedFields, type Urgency } from '@triage/contracts';
 import {
   appendAudit,
   isAuditSample,
@@ -17,7 +17,6 @@ import {
   type Tx,
 } from '@triage/db';
 import type { Keyring } from '@triage/crypto';
-import { referralFields, type ReferralFields } from '@triage/contracts';
 import { decideWithRedFlags, informationGaps, statedReferral, type RedFlagRules, type RoutingPolicy } from '@triage/routing';
 import { PermanentError } from '../../errors.ts';
 import type { HandlerResult, StageHandler } from '../../stage-handler.ts';
@@ -58,7 +57,7 @@ async function applyModel(deps: PersistDeps, doc: DocumentRow): Promise<HandlerR
     .filter((p) => p.source === 'ocr' && (p.ocrConfidence ?? 0) < deps.ocrMinConfidence)
     .map((p) => p.pageNo);
   const probs = c.probabilities as { urgency: Partial<Record<Urgency, number>>; specialty?: Partial<Record<string, number>> };
-  const fields = parsedFields(fieldSet?.fields);
+  const fields = storedFields(fieldSet?.fields);
   // Red-flag rules read the same text the model did; they, and the referrer's stated priority, can only raise urgency.
   const routed = decideWithRedFlags(
     joinPageTexts(pages.map((p) => p.text)),
@@ -106,7 +105,7 @@ async function applyModel(deps: PersistDeps, doc: DocumentRow): Promise<HandlerR
         await enqueueEmail(tx, { referralId: referral.id, documentId: doc.id, recipient: team.email, kind: ROUTED_EMAIL_KIND });
       } else {
         // Missing information waits on the referrer (SLA clock stopped), unless a person must look now anyway.
-        const waitOnReferrer = gaps.missing.length > 0 && routed.urgency !== 'emergent' && !reasons.includes('possible_emergent') && !reasons.includes('emergent_referral');
+        const waitOnReferrer = gaps.missing.length > 0 && routed.urgency !== 'emergent' && !reasons.includes('possible_emergent');
         await createReviewTask(tx, { documentId: doc.id, referralId: referral.id, reasons, informationRequested: waitOnReferrer });
       }
       // Every decision is on the audit trail with the versions that made it (labels and ids only).
@@ -206,12 +205,6 @@ async function applyAudit(deps: PersistDeps, doc: DocumentRow, referral: Referra
     await enqueueEmail(tx, { referralId: referral.id, documentId: doc.id, recipient: team.email, kind: CORRECTED_EMAIL_KIND });
     await audited(tx, { overridden: true, urgency: decision.urgency, specialty: decision.specialty, from: { urgency: referral.urgency, specialty: referral.specialty } });
   } };
-}
-
-/** Stored fields as the contract reads them; a set that no longer parses counts as nothing read. */
-function parsedFields(stored: unknown): ReferralFields {
-  const parsed = referralFields.safeParse(stored ?? {});
-  return parsed.success ? parsed.data : {};
 }
 
 /** A replay never overrides a person's decision with the model's. */
