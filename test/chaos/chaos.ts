@@ -1,10 +1,11 @@
-/** pnpm chaos [--documents N] [--workers W] [--kills K] */
+/** pnpm chaos [--documents N] [--hl7 N] [--workers W] [--kills K] */
 import { parseArgs } from 'node:util';
 import { runChaos } from './run-chaos.ts';
 
-const { values } = parseArgs({ options: { documents: { type: 'string' }, workers: { type: 'string' }, kills: { type: 'string' }, scanned: { type: 'string' } } });
+const { values } = parseArgs({ options: { documents: { type: 'string' }, workers: { type: 'string' }, kills: { type: 'string' }, scanned: { type: 'string' }, hl7: { type: 'string' } } });
 const report = await runChaos({
   documents: Number(values.documents ?? 500),
+  hl7Messages: Number(values.hl7 ?? 200),
   workers: Number(values.workers ?? 3),
   kills: Number(values.kills ?? 12),
   scanned: Number(values.scanned ?? 10),

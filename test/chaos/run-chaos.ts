@@ -10,8 +10,19 @@ import { CARDIO_LETTER, ORTHO_LETTER, SCAN_TEXT, URO_LETTER } from '../e2e/lette
 import { checkInvariants, type ChaosReport } from './invariants.ts';
 import { askCanary, eachConsumes, lifeState, lives } from './liveness.ts';
 import { freePort, spawnTriage, startPrivateRedis, waitHttp, type Proc } from './processes.ts';
+import { sendHl7Stream } from './hl7-sender.ts';
 
-export type ChaosOptions = { documents: number; workers: number; kills: number; scanned: number; timeoutMs: number; freezeMs?: number; log?: (s: string) => void };
+export type ChaosOptions = {
+  documents: number;
+  /** HL7 v2 referrals sent over MLLP while the chaos runs (default 0). */
+  hl7Messages?: number;
+  workers: number;
+  kills: number;
+  scanned: number;
+  timeoutMs: number;
+  freezeMs?: number;
+  log?: (s: string) => void;
+};
 
 const rand = (n: number) => Math.floor(Math.random() * n);
 /** How long a worker process may take from spawn to "workers started" on a loaded 2-core machine (seen: 6-9 s). */
@@ -29,6 +40,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
   const redisPort = await freePort();
   const redisProc = await startPrivateRedis(redisPort);
   const apiPort = await freePort();
+  const mllpPort = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'triage-chaos-'));
   // Auto-route everything readable so every routed referral's email is under test.
   const policy = JSON.parse(await readFile(new URL('../../policy/routing-policy.json', import.meta.url), 'utf8'));
@@ -40,6 +52,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
     SMTP_URL: smtp.url,
     DATA_DIR: dataDir,
     PORT: String(apiPort),
+    MLLP_PORT: String(mllpPort),
     LOG_LEVEL: 'warn',
     RECONCILE_INTERVAL_MS: '1000',
     RECONCILE_STALE_MS: '4000',
@@ -83,6 +96,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
     let next = 0;
     // Spread uploads over the chaos window so documents are in flight when workers die.
     const paceMs = Math.max(0, Math.floor((o.kills * 1200 * 8) / o.documents));
+    const hl7 = sendHl7Stream(mllpPort, o.hl7Messages ?? 0, Math.floor((o.kills * 1200) / Math.max(1, o.hl7Messages ?? 1)));
+    let hl7Done = (o.hl7Messages ?? 0) === 0;
+    void hl7.then(() => (hl7Done = true));
     const uploading = Promise.all(
       Array.from({ length: 8 }, async () => {
         while (next < docs.length) {
@@ -191,9 +207,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
           notForSigterm.delete(sleeper);
         }, ms).unref();
       }
-      if (uploadsDone && kills >= o.kills && (await pending()) === 0) break;
+      if (uploadsDone && hl7Done && kills >= o.kills && (await pending()) === 0) break;
     }
     await uploading;
+    const sent = await hl7;
     // Let the system settle with no more chaos.
     const settle = Date.now() + 120_000;
     while (Date.now() < settle && (await pending()) > 0) await sleep(500);
@@ -203,7 +220,23 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport & { actions
     if (thawAt > Date.now()) await sleep(thawAt - Date.now() + 500);
     const endAlive = workers.filter((w) => lifeState(w) === 'running');
     liveness.push(...(await eachConsumes(base, endAlive, workers, (s) => act(`at the end, ${s}`))));
+    // Every ACKed HL7 message is one stored message and one document, and goes through the same invariants.
+    const hl7Rows = rowsOf<{ control_id: string; n: number; docs: number; document_id: string | null }>(
+      await db.execute(sql`select control_id, count(*)::int n, count(distinct document_id)::int docs, min(document_id::text) document_id
+        from interface_messages where status = 'accepted' group by control_id`),
+    );
+    const byControl = new Map(hl7Rows.map((r) => [r.control_id, r]));
+    const hl7Violations: string[] = [];
+    for (const id of sent.acked) {
+      const r = byControl.get(id);
+      if (!r?.document_id) hl7Violations.push(`${id} was ACKed but is not stored`);
+      else if (r.n !== 1 || r.docs !== 1) hl7Violations.push(`${id} is stored ${r.n} times as ${r.docs} documents`);
+      else accepted.push(r.document_id);
+    }
+    if (sent.refused.length) hl7Violations.push(`HL7 messages refused: ${sent.refused.join(', ')}`);
+    act(`HL7 over MLLP: ${sent.sent} sent, ${sent.acked.length} ACKed AA, ${sent.resends} resends`);
     const report = await checkInvariants(db, [...new Set(accepted)], smtp.messages);
+    report.violations.push(...hl7Violations);
     if (kills < o.kills) report.violations.push(`only ${kills} kills happened`);
     // SIGTERM: stop taking jobs, finish or release running ones within 30 s, exit 0.
     for (const t of await Promise.all(termExits)) {

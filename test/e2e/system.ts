@@ -3,13 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { loadConfig } from '@triage/config';
-import { createRegistry, openRuntime, startApi, startWorkers, type Runtime } from '@triage/cli';
+import { createRegistry, openRuntime, startApi, startMllp, startWorkers, type Runtime } from '@triage/cli';
 import { STAGES } from '@triage/contracts';
 import { createToken } from '@triage/db';
 import { createTestDb, dropPrefix, randomPrefix, startTestSmtp, TEST_REDIS_URL, type TestDb, type TestSmtp } from '@triage/testkit';
 
 export type System = {
   url: string;
+  /** The system's HL7 v2 MLLP listener (an ephemeral port). */
+  mllpPort: number;
   rt: Runtime;
   tdb: TestDb;
   smtp: TestSmtp;
@@ -23,7 +25,7 @@ export type System = {
  * database, a random queue prefix, a real SMTP server and a temp data dir.
  */
 export async function startSystem(
-  opts: { policy?: Record<string, unknown>; env?: Record<string, string>; logDestination?: DestinationStream } = {},
+  opts: { policy?: Record<string, unknown>; env?: Record<string, string>; logDestination?: DestinationStream; workers?: boolean } = {},
 ): Promise<System> {
   const tdb = await createTestDb();
   const smtp = await startTestSmtp();
@@ -49,10 +51,13 @@ export async function startSystem(
   const config = loadConfig(env);
   const rt = await openRuntime(config, 'e2e', { embeddedRedis: false, ...(opts.logDestination ? { logDestination: opts.logDestination } : {}) });
   const registry = createRegistry();
-  const workers = startWorkers(rt, registry, STAGES, config.WORKER_CONCURRENCY);
+  const workers = startWorkers(rt, registry, opts.workers === false ? [] : STAGES, config.WORKER_CONCURRENCY);
   const { app, address } = await startApi(rt, registry);
+  // An ephemeral port per system, so e2e files running side by side never share a listener.
+  const mllp = (await startMllp(rt, { port: 0 }))!;
   return {
     url: address,
+    mllpPort: mllp.port,
     rt,
     tdb,
     smtp,
@@ -61,6 +66,7 @@ export async function startSystem(
       return (await createToken(rt.dbh.db, { role, name })).token;
     },
     async stop() {
+      await mllp.close();
       await app.close();
       await workers.stopAll();
       await rt.close();

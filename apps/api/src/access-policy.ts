@@ -11,6 +11,7 @@ export const accessPolicy: Record<string, RouteAccess> = {
   'GET /readyz': 'public',
   'GET /metrics': 'public',
   'POST /v1/documents': ['intake', 'admin'],
+  'POST /v1/hl7': ['intake', 'admin'],
   'GET /v1/documents/:id': ['intake', 'reviewer', 'admin'],
   'GET /v1/documents/:id/provenance': ['intake', 'reviewer', 'admin'],
   'GET /v1/documents/:id/original': ['reviewer', 'admin'],

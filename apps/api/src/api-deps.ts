@@ -36,6 +36,8 @@ export type ApiDeps = {
   reviewUiDir?: string;
   /** Limits for rendering page images (same isolation as OCR rendering). */
   render?: { timeoutMs: number; maxMemoryMb: number; maxPixels: number };
+  /** How HL7 v2 messages that do not declare MSH-18 are decoded. */
+  hl7?: { defaultEncoding: 'windows-1252' | 'utf-8' | 'iso-8859-1' };
 };
 
 export type ReviewSla = { emergent: number; urgent: number; routine: number };

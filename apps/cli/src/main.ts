@@ -11,7 +11,7 @@ import { createFsBlobStore, createSealedBlobStore } from '@triage/storage';
 import { createLogger, dbTls, openRuntime } from './runtime.ts';
 import { rotateKeys } from './key-rotation.ts';
 import { resolveKeyring } from './keyring.ts';
-import { createRegistry, installEarlySignalHandlers, onShutdown, startApi, startWorkers } from './serve.ts';
+import { createRegistry, installEarlySignalHandlers, onShutdown, startApi, startMllp, startWorkers } from './serve.ts';
 import { RedisUnavailableError } from './embedded-redis.ts';
 import { RedisPolicyError } from '@triage/queue';
 import { cliActor } from './cli-actor.ts';
@@ -79,11 +79,13 @@ async function main(argv: string[]): Promise<number> {
       const registry = createRegistry();
       const workers = startWorkers(rt, registry, STAGES, config.WORKER_CONCURRENCY);
       const { app, address } = await startApi(rt, registry);
+      const mllp = await startMllp(rt);
       const { token } = await createAuditedToken(rt.dbh.db, { role: 'admin', name: 'bootstrap', expiresAt: new Date(Date.now() + 86_400_000) }, cliActor());
-      console.error(`\nreferral triage is running\n  API:       ${address}  (public URL ${publicUrl(config)})\n  database:  ${rt.dbh.kind === 'pglite' ? `embedded PGlite in ${config.DATA_DIR}/pglite` : 'DATABASE_URL'}\n  redis:     ${rt.redisUrl}\n  mail:      ${config.SMTP_URL ? 'SMTP_URL' : `.eml files in ${config.DATA_DIR}/mail`}\n  admin token (24 h):\n`);
+      console.error(`\nreferral triage is running\n  API:       ${address}  (public URL ${publicUrl(config)})\n  database:  ${rt.dbh.kind === 'pglite' ? `embedded PGlite in ${config.DATA_DIR}/pglite` : 'DATABASE_URL'}\n  redis:     ${rt.redisUrl}\n  mail:      ${config.SMTP_URL ? 'SMTP_URL' : `.eml files in ${config.DATA_DIR}/mail`}\n  HL7 MLLP:  ${mllp ? `${config.HOST}:${mllp.port}` : 'off (MLLP_PORT=0)'}\n  admin token (24 h):\n`);
       console.log(token);
       console.error(`\ntry: curl -H "Authorization: Bearer <token>" --data-binary @letter.pdf ${address}/v1/documents\n`);
       onShutdown(rt, async () => {
+        await mllp?.close();
         await app.close();
         await workers.stopAll();
       });
@@ -92,10 +94,15 @@ async function main(argv: string[]): Promise<number> {
     case 'api': {
       const rt = await openRuntime(config, 'triage-api', { embeddedRedis: false });
       const { app, address } = await startApi(rt, createRegistry());
+      const mllp = await startMllp(rt);
       rt.log.info({ address }, 'api listening');
-      onShutdown(rt, () => app.close());
+      onShutdown(rt, async () => {
+        await mllp?.close();
+        await app.close();
+      });
       return -1;
     }
+
     case 'worker': {
       const { values } = parseArgs({ args: rest, options: { stages: { type: 'string' }, concurrency: { type: 'string' } } });
       const stages = (values.stages ?? STAGES.join(',')).split(',').map((s) => stageName.parse(s.trim()));

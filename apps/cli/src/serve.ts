@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { buildServer, type ApiDeps } from '@triage/api';
+import { buildServer, startMllpListener, type ApiDeps } from '@triage/api';
 import { loadClassifier } from '@triage/classifier';
 import { publicUrl } from '@triage/config';
 import type { StageName } from '@triage/contracts';
@@ -46,6 +46,7 @@ export async function startApi(rt: Runtime, registry: Registry, overrides: Parti
     listen: rt.dbh.listen,
     behindTlsProxy: rt.config.BEHIND_TLS_PROXY,
     render: { timeoutMs: rt.config.PAGE_TIMEOUT_MS, maxMemoryMb: rt.config.PARSE_MEMORY_MB, maxPixels: rt.config.MAX_PAGE_PIXELS },
+    hl7: { defaultEncoding: rt.config.HL7_DEFAULT_ENCODING },
     ...overrides,
     https:
       rt.config.TLS_CERT_FILE && rt.config.TLS_KEY_FILE
@@ -157,4 +158,17 @@ export function onShutdown(rt: Runtime, fn: () => Promise<void>) {
         process.exit(1);
       });
   };
+}
+
+/** The HL7 v2 listener, when MLLP_PORT is not 0; null otherwise. */
+export async function startMllp(rt: Runtime, overrides: { port?: number } = {}) {
+  const c = rt.config;
+  const port = overrides.port ?? c.MLLP_PORT;
+  if (port === 0 && overrides.port === undefined) return null;
+  const server = await startMllpListener(
+    { db: rt.dbh.db, blobs: rt.blobs, keyring: rt.keyring, queues: rt.queues, log: rt.log, clinics: rt.policy.clinics },
+    { port, host: c.HOST, maxBytes: c.MLLP_MAX_BYTES, defaultEncoding: c.HL7_DEFAULT_ENCODING, ...(c.HL7_SENDER_ENCODINGS ? { senderEncodings: c.HL7_SENDER_ENCODINGS } : {}) },
+  );
+  rt.log.info({ port: server.port }, 'mllp listening');
+  return server;
 }

@@ -20,6 +20,18 @@ export const configSchema = z.object({
   DATA_DIR: z.string().default(resolve(REPO_ROOT, '.data')),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** HL7 v2 over MLLP: `triage api` and `triage start` listen here, `triage mllp` runs the listener alone; 0 turns it off. */
+  MLLP_PORT: z.coerce.number().int().min(0).max(65535).default(2575),
+  /** A frame larger than this is refused with AR (and not buffered past the limit). */
+  MLLP_MAX_BYTES: int(25 * 1024 * 1024),
+  /** How a message that does not declare MSH-18 is decoded (a BOM means UTF-8 whatever this says). */
+  HL7_DEFAULT_ENCODING: z.enum(['windows-1252', 'utf-8', 'iso-8859-1']).default('windows-1252'),
+  /** Per-sender overrides: `APP^FACILITY=utf-8,OTHERAPP=iso-8859-1` (MSH-3 and MSH-4 namespace ids). */
+  HL7_SENDER_ENCODINGS: z
+    .string()
+    .regex(/^[^=,]+=(windows-1252|utf-8|iso-8859-1)(,[^=,]+=(windows-1252|utf-8|iso-8859-1))*$/, 'must be SENDER=encoding[,SENDER=encoding…]')
+    .optional()
+    .transform((v) => (v ? (Object.fromEntries(v.split(',').map((p) => p.split('=') as [string, string])) as Record<string, 'windows-1252' | 'utf-8' | 'iso-8859-1'>) : undefined)),
   /** Public base URL used in email links. */
   PUBLIC_URL: z.string().url().optional(),
   QUEUE_PREFIX: z.string().regex(/^[\w-]+$/).default('triage'),

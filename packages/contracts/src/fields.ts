@@ -25,6 +25,8 @@ const field = <T extends z.ZodType>(value: T) =>
       source: fieldSource,
       /** Other values the document gave for this field: a conflict for a person to settle, not a guess. */
       conflicts: z.array(value).optional(),
+      /** Where a structured message gave the value (`TQ1-9`, `PID-5`, `ServiceRequest.priority`); text fields use evidence. */
+      at: z.string().max(80).optional(),
     })
     .strict();
 

@@ -32,6 +32,8 @@ export const binding = {
   page: (documentId: string, pageNo: number) => `pages:${documentId}:${pageNo}`,
   reviewNote: (taskId: string) => `review_tasks:${taskId}:note`,
   fields: (documentId: string, run: number) => `referral_fields:${documentId}:${run}`,
+  intakeFields: (documentId: string) => `documents:${documentId}:intake_fields`,
+  message: (messageId: string) => `interface_messages:${messageId}`,
 };
 
 function key(ring: Keyring, id: string): Buffer {

@@ -13,3 +13,4 @@ export * from './grants.repo.ts';
 export * from './retention.repo.ts';
 export * from './fields.repo.ts';
 export * from './audit-sample.repo.ts';
+export * from './interface-messages.repo.ts';

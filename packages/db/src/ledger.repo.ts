@@ -74,6 +74,10 @@ export async function beginAttempt(db: Executor, a: AttemptStart): Promise<Stage
     updatedAt: date(r.updated_at)!,
     completedAt: date(r.completed_at),
     purgedAt: date(r.purged_at),
+    intakeFields: (r.intake_fields as string | null) ?? null,
+    intakeFlags: Array.isArray(r.intake_flags) ? (r.intake_flags as string[]) : [],
+    supersedes: (r.supersedes as string | null) ?? null,
+    cancelledAt: date(r.cancelled_at),
   };
   return {
     attemptId: Number(r.attempt_id),

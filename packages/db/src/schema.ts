@@ -74,6 +74,17 @@ export const documents = pgTable(
     completedAt: ts('completed_at'),
     /** Retention: original, page text and evidence purged; the row, decision record and audit stay. */
     purgedAt: ts('purged_at'),
+    /**
+     * Fields a structured message gave (HL7 PID/PRD/RF1, FHIR ServiceRequest), sealed like page text (bound to
+     * this row); the fields stage lays them over what it reads from the text.
+     */
+    intakeFields: text('intake_fields'),
+    /** What intake saw that a person must look at (`control_id_reused`, `amended_by_sender`): forces review. */
+    intakeFlags: text('intake_flags').array().notNull().default(sql`'{}'::text[]`),
+    /** The referral this one amends or corrects (a resend with changes from the same sender). */
+    supersedes: uuid('supersedes'),
+    /** The sender cancelled the referral (REF^I14, ORC-1 CA, ServiceRequest revoked). */
+    cancelledAt: ts('cancelled_at'),
   },
   (t) => [
     uniqueIndex('documents_source_sha_uq').on(t.source, t.sha256).where(sql`${t.purgedAt} is null`),
@@ -299,4 +310,53 @@ export const auditEvents = pgTable(
     hash: text('hash').notNull(),
   },
   (t) => [index('audit_events_doc_idx').on(t.documentId)],
+);
+
+/**
+ * Every HL7 v2 / FHIR message received, accepted or not: the raw bytes sealed in the blob store, the ACK sent, and
+ * the document it became. (sender, control id, sha256) is unique, so a resend after a lost ACK gets the stored ACK.
+ */
+export const interfaceMessages = pgTable(
+  'interface_messages',
+  {
+    id: uuid('id').primaryKey(),
+    /** hl7v2 | fhir */
+    protocol: text('protocol').notNull(),
+    /** mllp | http */
+    channel: text('channel').notNull(),
+    /** The listener or token it came through. */
+    endpoint: text('endpoint').notNull(),
+    /** MSH-3^MSH-4 (namespace ids only) or the FHIR client's token name. */
+    sender: text('sender').notNull(),
+    /** MSH-10 (empty when unreadable). */
+    controlId: text('control_id').notNull(),
+    messageType: text('message_type'),
+    sha256: text('sha256').notNull(),
+    byteSize: integer('byte_size').notNull(),
+    storageKey: text('storage_key').notNull(),
+    storageKeyId: text('storage_key_id'),
+    /** accepted | error | rejected */
+    status: text('status').notNull(),
+    /** new | modify | cancel */
+    action: text('action'),
+    errorCode: integer('error_code'),
+    /** The reason sent back (names a field, never quotes a value). */
+    errorText: text('error_text'),
+    ackCode: text('ack_code'),
+    /** The ACK as sent: MSH/MSA/ERR only, ids and codes, no patient data. */
+    ack: text('ack'),
+    /** sha256 of sender, family and the sender's referral key (RF1-6, ORC-2, TXA-12, ServiceRequest.identifier). */
+    referralKey: text('referral_key'),
+    documentId: uuid('document_id').references(() => documents.id),
+    /** For modify / cancel: the referral the message changes. */
+    relatedDocumentId: uuid('related_document_id').references(() => documents.id),
+    flags: text('flags').array().notNull().default(sql`'{}'::text[]`),
+    createdBy: uuid('created_by').references(() => tokens.id),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('interface_messages_uq').on(t.sender, t.controlId, t.sha256),
+    index('interface_messages_key_idx').on(t.referralKey, t.receivedAt),
+    index('interface_messages_status_idx').on(t.status, t.receivedAt),
+  ],
 );

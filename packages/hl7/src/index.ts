@@ -1,1 +1,6 @@
 export * from './mllp-framer.ts';
+export * from './mllp-server.ts';
+export * from './message.ts';
+export * from './decode.ts';
+export * from './ack.ts';
+export * from './interpret.ts';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { referralFields, type ReferralFields } from '@triage/contracts';
-import { binding, type Keyring } from '@triage/crypto';
+import { referralFields, storedFields, type ReferralFields } from '@triage/contracts';
+import { binding, openText, type Keyring } from '@triage/crypto';
 import { getPages, insertFieldSet, type Db } from '@triage/db';
 import { conflictingFields, extractFields, FIELDS_VERSION, missingFields, type AcroField, type ClinicTable, type PageInput } from '@triage/fields';
 import type { SealedBlobStore } from '@triage/storage';
@@ -83,7 +83,11 @@ export function createFieldsHandler(deps: FieldsDeps): StageHandler<'fields'> {
       ctx.log.error({ err: { name: readerError } }, 'fields reader failed; continuing with no fields');
       r = { fields: {}, version: FIELDS_VERSION, clinicsVersion: deps.clinics.version };
     }
-    const { fields, dropped } = checkedFields(r.fields);
+    const read = checkedFields(r.fields);
+    const dropped = read.dropped;
+    // A structured message's own fields (HL7 PID/PRD, FHIR ServiceRequest) outrank what the reader found in its text.
+    const given = doc.intakeFields ? storedFields(JSON.parse(openText(deps.keyring, doc.intakeFields, binding.intakeFields(doc.id)))) : {};
+    const fields: ReferralFields = { ...read.fields, ...given };
     const found = Object.keys(fields);
     const missing = missingFields(fields, deps.required);
     const conflicts = conflictingFields(fields);
@@ -92,7 +96,7 @@ export function createFieldsHandler(deps: FieldsDeps): StageHandler<'fields'> {
       modelVersion: r.version,
       policyVersion: r.clinicsVersion,
       outputDigest: digestOf(fields),
-      detail: { acroform: acroformStatus, acroformFields: acroform.length, ...(dropped.length ? { dropped } : {}), ...(readerError ? { readerError } : {}) },
+      detail: { acroform: acroformStatus, acroformFields: acroform.length, ...(doc.intakeFields ? { given: Object.keys(given) } : {}), ...(dropped.length ? { dropped } : {}), ...(readerError ? { readerError } : {}) },
       commit: (tx) =>
         insertFieldSet(tx, { documentId: doc.id, run: ctx.run, fields, found, missing, conflicts, fieldsVersion: r.version, clinicsVersion: r.clinicsVersion }, deps.keyring),
     };

@@ -73,8 +73,10 @@ async function applyModel(deps: PersistDeps, doc: DocumentRow): Promise<HandlerR
   const team = deps.policy.teams[routed.specialty] ?? null;
   const specialtyConfidence = routed.specialty === c.specialty ? c.specialtyConfidence : (probs.specialty?.[routed.specialty] ?? 0);
   const gaps = informationGaps(deps.policy, fields, team?.team ?? null);
-  const decision = routed.decision === 'auto' && team && gaps.reasons.length === 0 ? 'auto' : 'review';
-  const reasons = [...routed.reasons, ...new Set(routed.redFlags.hits.map((h) => `red_flag:${h.ruleId}`)), ...gaps.reasons];
+  // What intake saw (a reused control id, an amendment, a cancel) is for a person, whatever the scores say.
+  const intake = [...doc.intakeFlags.map((f) => `intake:${f}`), ...(doc.cancelledAt ? ['cancelled_by_sender'] : [])];
+  const decision = routed.decision === 'auto' && team && gaps.reasons.length === 0 && intake.length === 0 ? 'auto' : 'review';
+  const reasons = [...routed.reasons, ...new Set(routed.redFlags.hits.map((h) => `red_flag:${h.ruleId}`)), ...gaps.reasons, ...intake];
   const policyVersion = deps.redFlags ? `${deps.policy.version}+${deps.redFlags.version}` : deps.policy.version;
   const basis = routed.basis;
   return {

@@ -1,0 +1,39 @@
+import { startMllpServer, type Encoding, type MllpServer } from '@triage/hl7';
+import { receiveHl7, tooLargeAck, type Hl7IntakeDeps } from './services/hl7-intake.service.ts';
+
+export type MllpListenerOptions = {
+  port: number;
+  host: string;
+  maxBytes: number;
+  defaultEncoding: Encoding;
+  /** Encoding per sending application (`MSH-3^MSH-4` or `MSH-3`), for senders that do not fill MSH-18. */
+  senderEncodings?: Record<string, Encoding>;
+  endpoint?: string;
+};
+
+/** HL7 v2 over MLLP: every frame is stored (or refused) by `receiveHl7` before its ACK is written. */
+export async function startMllpListener(deps: Hl7IntakeDeps, opts: MllpListenerOptions): Promise<MllpServer> {
+  const endpoint = opts.endpoint ?? `mllp:${opts.port}`;
+  const encodingFor = (payload: Buffer): Encoding => {
+    if (!opts.senderEncodings) return opts.defaultEncoding;
+    const msh = payload.subarray(0, 512).toString('latin1').replace(/^\uFEFF|^\xef\xbb\xbf/, '');
+    const f = msh.split(msh[3] ?? '|');
+    const app = (f[2] ?? '').split(msh[4] ?? '^')[0]!;
+    const fac = (f[3] ?? '').split(msh[4] ?? '^')[0]!;
+    return opts.senderEncodings[`${app}^${fac}`] ?? opts.senderEncodings[app] ?? opts.defaultEncoding;
+  };
+  return startMllpServer(
+    { port: opts.port, host: opts.host, maxBytes: opts.maxBytes, endpoint, log: deps.log.child({ component: 'mllp' }) },
+    {
+      async message(payload, conn) {
+        const r = await receiveHl7(deps, { channel: 'mllp', endpoint, defaultEncoding: encodingFor(payload), actor: `mllp:${conn.id}`, ip: conn.remoteAddress }, payload);
+        deps.log.info({ component: 'mllp', connection: conn.id, status: r.status, messageId: r.messageId, documentId: r.documentId, bytes: payload.length }, 'hl7 message answered');
+        return Buffer.from(r.ack, 'latin1');
+      },
+      async tooLarge(info, conn) {
+        deps.log.warn({ component: 'mllp', connection: conn.id, bytes: info.bytes, maxBytes: info.maxBytes }, 'hl7 frame over the size limit; answered AR');
+        return Buffer.from(tooLargeAck(info.head, info.bytes, info.maxBytes), 'latin1');
+      },
+    },
+  );
+}
