@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { Hl7Message } from '@medplum/core';
@@ -8,7 +8,7 @@ import { startMllpListener } from '@triage/api';
 import { openDb, schema } from '@triage/db';
 import { makeBornDigitalPdf } from '@triage/documents';
 import { frame, MllpDeframer, parseMessage } from '@triage/hl7';
-import { waitFor } from '@triage/testkit';
+import { sharedPath, waitFor } from '@triage/testkit';
 import { reviewEverything, startSystem, type System } from './system.ts';
 
 const basePolicy = JSON.parse(await readFile(new URL('../../policy/routing-policy.json', import.meta.url), 'utf8'));
@@ -195,6 +195,21 @@ describe('HL7 v2 over HTTP', () => {
     expect([ackOf(bad.body).get('MSA', 1), ackOf(bad.body).get('ERR', 3, 1)]).toEqual(['AR', '203']);
     const [row] = await messageRows('E2E-H1');
     expect(row).toMatchObject({ channel: 'http', endpoint: 'token:intake-e2e' });
+  });
+  it('answers every shared sample with a well-formed ACK: AA (or CA) for referrals, AR for other message types, never a transport error', async () => {
+    const dir = sharedPath('datasets', 'hl7v2');
+    const codes: Record<string, string[]> = {};
+    for (const f of (await readdir(dir)).filter((n) => n.endsWith('.hl7'))) {
+      const res = await api('/v1/hl7', intake, { method: 'POST', headers: { 'content-type': 'x-application/hl7-v2+er7' }, body: await readFile(`${dir}/${f}`) });
+      expect(res.status, f).toBe(200);
+      const ack = ackOf(res.body);
+      (codes[ack.get('MSA', 1)] ??= []).push(f);
+      expect(ack.get('MSA', 2), f).not.toBe('');
+    }
+    expect(codes.AA?.sort()).toEqual(['LAB-ORM-1.hl7', 'MDM-T02-01.hl7', 'MDM-T02-02.hl7', 'MDM-T10-01.hl7', 'MDM-T10-02.hl7', 'OMG-O19-01.hl7', 'OMG-O19-02.hl7', 'ORM-O01-01.hl7', 'ORM-O01-02.hl7', 'ORM-O01-03.hl7', 'ORM-O01-05.hl7', 'ORM-O01-06.hl7', 'REF-I12-01.hl7', 'REF-I14-02.hl7']);
+    // Senders that fill MSH-15/16 asked for enhanced mode: commit accept / commit reject. No sample is malformed (no AE).
+    expect(codes.CA).toEqual(['MDM-T02-03.hl7']);
+    expect(Object.keys(codes).sort()).toEqual(['AA', 'AR', 'CA', 'CR']);
   });
   it('refuses the transport without a token or a body', async () => {
     expect((await post(ref('E2E-H3'), 'nope')).status).toBe(401);

@@ -269,3 +269,12 @@ export async function listLabelledDecisions(db: Executor, since?: Date): Promise
     .where(and(...where))
     .orderBy(asc(reviewTasks.decidedAt), asc(reviewTasks.id));
 }
+
+/** The document's review task that is still open, if any (its status says whether it waits on the referrer). */
+export async function activeReviewTask(db: Executor, documentId: string): Promise<ReviewTaskRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(reviewTasks)
+    .where(and(eq(reviewTasks.documentId, documentId), inArray(reviewTasks.status, [...ACTIVE_TASK_STATUSES])));
+  return row;
+}

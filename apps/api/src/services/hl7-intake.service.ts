@@ -1,8 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { binding, openText, sealText, type Keyring } from '@triage/crypto';
-import { sniffKind } from '@triage/documents';
-import { acceptMessageDocument, controlIdReused, documentsForKey, findMessage, recordMessage, type Db, type DocumentRow } from '@triage/db';
-import { clinicMatcher, type ClinicTable } from '@triage/fields';
+import { randomUUID } from 'node:crypto';
+import { binding } from '@triage/crypto';
+import { findMessage, recordMessage } from '@triage/db';
 import {
   ackCode,
   ackHeader,
@@ -17,18 +15,10 @@ import {
   type Encoding,
   type Hl7Referral,
 } from '@triage/hl7';
-import type { StageQueues } from '@triage/queue';
-import { sha256Hex, type SealedBlobStore } from '@triage/storage';
-import type { Logger } from 'pino';
+import { sha256Hex } from '@triage/storage';
+import { acceptStructured, type StructuredIntakeDeps } from './structured-intake.service.ts';
 
-export type Hl7IntakeDeps = {
-  db: Db;
-  blobs: SealedBlobStore;
-  keyring: Keyring;
-  queues: Pick<StageQueues, 'enqueue'>;
-  log: Logger;
-  clinics: ClinicTable;
-};
+export type Hl7IntakeDeps = StructuredIntakeDeps;
 
 /** Where a message came in: the listener or token, and the encoding its sender uses when MSH-18 is silent. */
 export type Hl7Endpoint = { channel: 'mllp' | 'http'; endpoint: string; defaultEncoding: Encoding; tokenId?: string | null; actor: string; ip?: string | null };
@@ -103,97 +93,29 @@ async function receive(deps: Hl7IntakeDeps, at: Hl7Endpoint, bytes: Buffer, rawH
     throw e;
   }
 
-  const referralKey = referral.key ? createHash('sha256').update(`${sender}\u0000${referral.family}\u0000${referral.key}`).digest('hex') : null;
-  const prior = referralKey ? await documentsForKey(deps.db, referralKey) : [];
-  const flags: string[] = [];
-  if (await controlIdReused(deps.db, identity)) flags.push('control_id_reused');
-
-  if (referral.action === 'cancel') {
-    if (!prior.length) {
-      return refuse('error', { code: 204, text: `no referral with this ${referral.keyAt ?? 'key'} to cancel`, location: referral.keyAt ?? undefined }, referral.messageType);
-    }
-    const ack = buildAck(header, 'accept');
-    const { key, keyId } = await deps.blobs.put(bytes, binding.message(messageId));
-    const row = await recordMessage(
-      deps.db,
-      { ...base, messageType: referral.messageType, storageKey: key, storageKeyId: keyId, status: 'accepted', action: 'cancel', referralKey, relatedDocumentId: prior[0]!.id, flags, ackCode: ackCode('accept', header.enhanced), ack },
-      { actor: at.actor, ip: at.ip ?? null, action: 'referral_cancelled_by_sender', detail: { messageId, cancelled: prior.map((d) => d.id), sender, channel: at.channel } },
-    );
-    return { status: 'accepted', ack: row.ack!, documentId: prior[0]!.id, messageId: row.id };
-  }
-
-  // A second "new" for a key already seen is a resend with changes; either way a person compares the two.
-  if (prior.length) flags.push(referral.action === 'modify' ? 'amended_by_sender' : 'resent_by_sender');
-  const document = documentFor(referral);
-  const documentId = randomUUID();
-  const fields = { ...referral.fields, ...referredTo(referral, deps.clinics) };
-  const fieldsJson = JSON.stringify(fields);
-  const [original, raw] = await Promise.all([deps.blobs.put(document.bytes, binding.original(documentId)), deps.blobs.put(bytes, binding.message(messageId))]);
-  const ack = buildAck(header, 'accept');
-  const source = `hl7:${sender}`;
-  const result = await acceptMessageDocument(
-    deps.db,
+  const accepted = buildAck(header, 'accept');
+  const r = await acceptStructured(
+    deps,
+    { protocol: 'hl7v2', channel: at.channel, endpoint: at.endpoint, tokenId: at.tokenId ?? null, actor: at.actor, ip: at.ip ?? null, ...identity, bytes, messageId },
     {
-      message: { ...base, messageType: referral.messageType, storageKey: raw.key, storageKeyId: raw.keyId, status: 'accepted', action: referral.action, referralKey, relatedDocumentId: prior[0]?.id ?? null, flags, ackCode: ackCode('accept', header.enhanced), ack },
-      document: {
-        id: documentId,
-        source,
-        externalId: referral.key ? sealText(deps.keyring, referral.key, binding.externalId(documentId)) : null,
-        idempotencyKey: null,
-        sha256: sha256Hex(document.bytes),
-        kind: document.kind,
-        byteSize: document.bytes.length,
-        storageKey: original.key,
-        storageKeyId: original.keyId,
-        createdBy: at.tokenId ?? null,
-        intakeFields: sealText(deps.keyring, fieldsJson, binding.intakeFields(documentId)),
-        intakeFlags: flags,
-        supersedes: prior[0]?.id ?? null,
-      },
-      fallbackSource: `${source}#${messageId}`,
-      // The same document again is one case only when it is the same referral (same key) with the same fields:
-      // a resend. Anything else that differs (a reused control id, a corrected name) is a new case to compare.
-      reuse: (existing: DocumentRow) => prior.some((p) => p.id === existing.id) && sameFields(deps.keyring, existing, fieldsJson),
+      source: 'hl7',
+      messageType: referral.messageType,
+      action: referral.action,
+      key: referral.key,
+      keyAt: referral.keyAt,
+      keyScope: `${sender}\u0000${referral.family}`,
+      fields: referral.fields,
+      clinicCandidates: referral.clinicCandidates,
+      attachments: referral.attachments,
+      text: referral.text,
+      detail: { sender, notes: referral.notes.length },
     },
-    { actor: at.actor, ip: at.ip ?? null, detail: { messageId, channel: at.channel, messageType: referral.messageType, action: referral.action, flags, attachments: referral.attachments.length, notes: referral.notes.length } },
+    { ack: accepted, ackCode: ackCode('accept', header.enhanced) },
   );
-  if (result.document.id !== documentId) await deps.blobs.remove(original.key);
-  if (result.raced) await deps.blobs.remove(raw.key);
-  if (result.created) {
-    await deps.queues.enqueue('extract', { documentId: result.document.id, run: result.document.run }).catch((e: Error) => {
-      deps.log.warn({ documentId: result.document.id, err: { message: e.message } }, 'enqueue failed; the reconciler will retry');
-    });
+  if (r.outcome === 'unknown_key') {
+    return refuse('error', { code: 204, text: `no referral with this ${referral.keyAt ?? 'key'} to cancel`, location: referral.keyAt ?? undefined }, referral.messageType);
   }
-  return { status: result.raced ? 'duplicate' : 'accepted', ack: result.message.ack!, documentId: result.document.id, messageId: result.message.id };
-}
-
-/** The first attachment that is a document the pipeline reads; otherwise the message's clinical text. */
-function documentFor(r: Hl7Referral): { bytes: Buffer; kind: NonNullable<ReturnType<typeof sniffKind>> } {
-  for (const a of r.attachments) {
-    const kind = sniffKind(a.data);
-    if (kind && kind !== 'text') return { bytes: a.data, kind };
-  }
-  return { bytes: Buffer.from(`${r.text}\n`, 'utf8'), kind: 'text' };
-}
-
-function sameFields(keyring: Keyring, existing: DocumentRow, fieldsJson: string): boolean {
-  if (!existing.intakeFields) return false;
-  try {
-    return openText(keyring, existing.intakeFields, binding.intakeFields(existing.id)) === fieldsJson;
-  } catch {
-    return false;
-  }
-}
-
-/** The first clinic the message names that the policy's synonym table maps; else the first named, unmapped. */
-function referredTo(r: Hl7Referral, clinics: ClinicTable) {
-  if (!r.clinicCandidates.length) return {};
-  const matcher = clinicMatcher(clinics);
-  const mapped = r.clinicCandidates.map((c) => ({ ...c, specialty: matcher.best(c.raw)?.specialty ?? null }));
-  const pick = mapped.find((c) => c.specialty) ?? mapped[0]!;
-  return {
-    referredTo: { value: { raw: pick.raw, specialty: pick.specialty }, confidence: pick.specialty ? 0.95 : 0.5, evidence: [], source: 'hl7' as const, at: pick.at },
-  };
+  return { status: r.outcome, ack: r.ack!, documentId: r.documentId, messageId: r.messageId };
 }
 
 const first = (v: string, h: AckHeader) => v.split(h.delimiters.component)[0]!.slice(0, 100);
