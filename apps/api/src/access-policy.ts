@@ -29,6 +29,7 @@ export const accessPolicy: Record<string, RouteAccess> = {
   'POST /v1/documents/:id/replay': ['admin'],
   'GET /v1/failures': ['admin'],
   'GET /v1/audit/verify': ['auditor', 'admin'],
+  'GET /v1/audit/head': ['auditor', 'admin'],
   'GET /v1/review/tasks': ['reviewer', 'admin'],
   'POST /v1/review/tasks/:id/claim': ['reviewer', 'admin'],
   'POST /v1/review/tasks/:id/decision': ['reviewer', 'admin'],

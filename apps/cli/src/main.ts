@@ -26,7 +26,7 @@ const USAGE = `usage: triage <command>
   token revoke --id ID
   keys generate [--id ID]                print a new key line for TRIAGE_ENCRYPTION_KEY (put it first to make it current)
   keys rotate [--batch N]                re-encrypt everything not under the current key (resumable, audited)
-  audit verify                           recompute the audit hash chain; names the first broken event
+  audit verify                           recompute the audit hash chain (by seq); names the first broken link
   db grant-app-role --role NAME          (as the owner) least privilege for the app's login role: no UPDATE/DELETE on audit_events
   retention run [--days N]               purge content of documents finished more than N (default RETENTION_DAYS) days ago
   failures [--reason R] [--stage S] [--json]
@@ -133,7 +133,7 @@ async function main(argv: string[]): Promise<number> {
       const v = await verifyAuditChain(h.db);
       await h.close();
       console.log(JSON.stringify(v));
-      if (!v.ok) console.error(`audit chain BROKEN at event ${v.brokenAt}: ${v.why}`);
+      if (!v.ok) console.error(`audit chain BROKEN at seq ${v.brokenAt}: ${v.why}`);
       return v.ok ? 0 : 1;
     }
     case 'db': {

@@ -5,7 +5,7 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Keyring } from '@triage/crypto';
 import type { Redis } from 'ioredis';
 import type { Config } from '@triage/config';
-import { migrate, openDb, type DbHandle, type DbTls } from '@triage/db';
+import { migrate, openDb, startAuditSequencer, type DbHandle, type DbTls } from '@triage/db';
 import { assertNoEviction, createRedis, createStageQueues, type StageQueues } from '@triage/queue';
 import { loadPolicy, loadRedFlags, type RedFlagRules, type RoutingPolicy } from '@triage/routing';
 import { createFsBlobStore, createSealedBlobStore, type BlobStore, type SealedBlobStore } from '@triage/storage';
@@ -62,6 +62,8 @@ export async function openRuntime(
   await assertNoEviction(producer);
   const queues = createStageQueues(producer, config.QUEUE_PREFIX);
   const workerConns: Redis[] = [];
+  // Every process that writes audit events also chains them (one at a time across processes).
+  const sequencer = startAuditSequencer(dbh.db, { intervalMs: config.AUDIT_SEQUENCE_INTERVAL_MS, log });
   return {
     config,
     log,
@@ -81,6 +83,7 @@ export async function openRuntime(
       return c;
     },
     async close() {
+      await sequencer.stop().catch(() => undefined);
       await queues.close().catch(() => undefined);
       producer.disconnect();
       for (const c of workerConns) c.disconnect();

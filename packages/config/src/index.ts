@@ -75,6 +75,10 @@ export const configSchema = z.object({
   /** Browser sessions (review UI) last this long at most, and end with their token. */
   SESSION_TTL_MS: int(8 * 60 * 60_000),
   RECONCILE_INTERVAL_MS: int(30_000),
+  /** How often each process chains pending audit events (writers never wait for it). */
+  AUDIT_SEQUENCE_INTERVAL_MS: int(200),
+  /** An audit event unchained longer than this is an alert (`triage_audit_unsequenced_oldest_seconds`). */
+  AUDIT_UNSEQUENCED_ALERT_MS: int(5_000),
   /** A document whose state has not moved for this long with no live job is enqueued again. */
   RECONCILE_STALE_MS: int(60_000),
   /** An email left `sending` this long (its sender died mid-send) is marked `unknown` for an operator. */

@@ -16,6 +16,10 @@ export async function grantAppRole(db: Executor, role: string): Promise<void> {
   await db.execute(sql`grant select, insert, update on all tables in schema public to ${r}`);
   await db.execute(sql`revoke update, delete, truncate, references, trigger on table audit_events from ${r}`);
   await db.execute(sql`grant select, insert on table audit_events to ${r}`);
+  // The chain is append-only too; the pending list is the sequencer's work queue (rows leave it once chained).
+  await db.execute(sql`revoke update, delete, truncate, references, trigger on table audit_chain from ${r}`);
+  await db.execute(sql`grant select, insert on table audit_chain to ${r}`);
+  await db.execute(sql`grant select, insert, delete on table audit_pending to ${r}`);
   await db.execute(sql`grant usage, select on all sequences in schema public to ${r}`);
   // Every process checks the migration journal at start; it may read it, never change it.
   await db.execute(sql`grant usage on schema drizzle to ${r}`);

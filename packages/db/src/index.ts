@@ -14,3 +14,4 @@ export * from './retention.repo.ts';
 export * from './fields.repo.ts';
 export * from './audit-sample.repo.ts';
 export * from './interface-messages.repo.ts';
+export * from './audit-sequencer.ts';

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, isNull, ne, sql, TransactionRollbackError } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, sql, TransactionRollbackError } from 'drizzle-orm';
 import type { Db, Executor } from './client.ts';
 import { appendAudit } from './audit.repo.ts';
 import { documents, interfaceMessages } from './schema.ts';
@@ -9,22 +9,23 @@ export type NewInterfaceMessage = typeof interfaceMessages.$inferInsert;
 
 /** The message a resend repeats: same sender, control id and bytes. */
 export async function findMessage(db: Executor, m: Pick<NewInterfaceMessage, 'sender' | 'controlId' | 'sha256'>): Promise<InterfaceMessageRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(interfaceMessages)
-    .where(and(eq(interfaceMessages.sender, m.sender), eq(interfaceMessages.controlId, m.controlId), eq(interfaceMessages.sha256, m.sha256)));
-  return row;
+  return (await seenControlId(db, m)).same;
 }
 
-/** Whether the sender already used this control id for other bytes (a reused id, not a resend). */
-export async function controlIdReused(db: Executor, m: Pick<NewInterfaceMessage, 'sender' | 'controlId' | 'sha256'>): Promise<boolean> {
-  if (!m.controlId) return false;
-  const [row] = await db
-    .select({ id: interfaceMessages.id })
+/**
+ * What the sender already sent under this control id, in one read: the same bytes (a resend: answer with its ACK)
+ * and whether other bytes used it (a reused id, not a resend).
+ */
+export async function seenControlId(
+  db: Executor,
+  m: Pick<NewInterfaceMessage, 'sender' | 'controlId' | 'sha256'>,
+): Promise<{ same: InterfaceMessageRow | undefined; reused: boolean }> {
+  const rows = await db
+    .select()
     .from(interfaceMessages)
-    .where(and(eq(interfaceMessages.sender, m.sender), eq(interfaceMessages.controlId, m.controlId), ne(interfaceMessages.sha256, m.sha256)))
-    .limit(1);
-  return !!row;
+    .where(and(eq(interfaceMessages.sender, m.sender), eq(interfaceMessages.controlId, m.controlId)))
+    .limit(50);
+  return { same: rows.find((r) => r.sha256 === m.sha256), reused: !!m.controlId && rows.some((r) => r.sha256 !== m.sha256) };
 }
 
 /** Documents already made from messages with this referral key, newest first. */

@@ -305,12 +305,30 @@ export const auditEvents = pgTable(
     ip: text('ip'),
     detail: jsonb('detail'),
     allowed: boolean('allowed').notNull().default(true),
-    /** Hash chain: each event's hash covers its content and the previous event's hash. */
-    prevHash: text('prev_hash').notNull(),
-    hash: text('hash').notNull(),
+    /** The chain before audit-seq (migration 0007) lived here; it now lives in audit_chain (null for new events). */
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
   (t) => [index('audit_events_doc_idx').on(t.documentId)],
 );
+
+/**
+ * The hash chain over audit_events, in the order the sequencer took them: gap-free `seq`, each hash covering its
+ * event's content and the previous hash. Writers never touch it (no global lock on the write path); append-only.
+ */
+export const auditChain = pgTable('audit_chain', {
+  seq: bigint('seq', { mode: 'number' }).primaryKey(),
+  eventId: bigint('event_id', { mode: 'number' }).notNull().unique().references(() => auditEvents.id),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+  sequencedAt: ts('sequenced_at').notNull().defaultNow(),
+});
+
+/** Events written but not yet in the chain: the sequencer's work list (rows leave it as they are chained). */
+export const auditPending = pgTable('audit_pending', {
+  eventId: bigint('event_id', { mode: 'number' }).primaryKey().references(() => auditEvents.id),
+  at: ts('at').notNull().defaultNow(),
+});
 
 /**
  * Every HL7 v2 / FHIR message received, accepted or not: the raw bytes sealed in the blob store, the ACK sent, and

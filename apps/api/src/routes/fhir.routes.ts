@@ -27,7 +27,7 @@ const searchset = (resources: Resource[], base: string): Bundle => ({
 
 /** FHIR R4: intake of referrals, and reads of each referral's ServiceRequest, triage Task and Provenance. */
 export function fhirRoutes(deps: ApiDeps) {
-  const structured = { ...deps, clinics: deps.policy.clinics };
+  const structured = () => ({ ...deps, clinics: deps.policy.clinics });
   const base = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
   /** As documents: intake tokens read only what they sent; anything else reads as not there. */
   const readable = async (req: FastifyRequest, id: string): Promise<DocumentRow | null> => {
@@ -49,7 +49,7 @@ export function fhirRoutes(deps: ApiDeps) {
       const principal = requirePrincipal(req);
       const bytes = body(req);
       if (!bytes?.length) return send(reply, 400, operationOutcome('error', 'invalid', `send a FHIR R4 ${expect} as ${FHIR_JSON}`));
-      const r = await receiveFhir(structured, { tokenId: principal.tokenId, tokenName: principal.name, actor: `token:${principal.tokenId}`, ip: req.ip }, bytes, expect);
+      const r = await receiveFhir(structured(), { tokenId: principal.tokenId, tokenName: principal.name, actor: `token:${principal.tokenId}`, ip: req.ip }, bytes, expect);
       if (r.status >= 400) await audit(deps.db, req, 'fhir_refused', { status: r.status });
       return send(reply, r.status, r.body, r.location ? `${base(req)}/fhir/${r.location}` : undefined);
     };

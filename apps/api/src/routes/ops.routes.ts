@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { stageName } from '@triage/contracts';
-import { listUnknownEmails, verifyAuditChain } from '@triage/db';
+import { auditHead, listUnknownEmails, verifyAuditChain } from '@triage/db';
 import { ApiError } from '../errors.ts';
 import { type ApiDeps } from '../api-deps.ts';
 import { audit } from '../request-helpers.ts';
 import { DocumentPurgedError, listFailures, replayDocument } from '../services/ops.service.ts';
+import { createAuditMetrics } from '../services/audit-metrics.ts';
 
 const failuresQuery = z
   .object({ reason: z.string().max(50).optional(), stage: stageName.optional(), limit: z.coerce.number().int().min(1).max(1000).optional() })
@@ -14,6 +15,7 @@ const replayBody = z.object({ fromStage: stageName.optional() }).strict();
 const idParams = z.object({ id: z.string().uuid() });
 
 export function opsRoutes(deps: ApiDeps) {
+  createAuditMetrics(deps.registry, deps.db);
   return async (app: FastifyInstance) => {
     app.get('/v1/failures', async (req) => {
       const q = parse(failuresQuery, req.query);
@@ -21,6 +23,8 @@ export function opsRoutes(deps: ApiDeps) {
     });
 
     app.get('/v1/audit/verify', async () => verifyAuditChain(deps.db));
+    // The head, for anchoring the chain outside this database (a signed log, a ticket, an email to compliance).
+    app.get('/v1/audit/head', async () => (await auditHead(deps.db)) ?? { seq: 0, hash: null });
 
     app.post('/v1/documents/:id/replay', async (req, reply) => {
       const { id } = parse(idParams, req.params);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { binding } from '@triage/crypto';
-import { findMessage, recordMessage } from '@triage/db';
+import { recordMessage, seenControlId } from '@triage/db';
 import {
   ackCode,
   ackHeader,
@@ -57,7 +57,7 @@ async function receive(deps: Hl7IntakeDeps, at: Hl7Endpoint, bytes: Buffer, rawH
   const header = ackHeader(decoded.text);
   const sender = `${first(header.sendingApplication, header)}^${first(header.sendingFacility, header)}`;
   const identity = { sender, controlId: header.controlId, sha256 };
-  const stored = await findMessage(deps.db, identity);
+  const { same: stored, reused } = await seenControlId(deps.db, identity);
   if (stored?.ack) {
     // A resend after a lost ACK: the same answer again, nothing new created.
     return { status: 'duplicate', ack: stored.ack, documentId: stored.documentId ?? undefined, messageId: stored.id };
@@ -96,7 +96,7 @@ async function receive(deps: Hl7IntakeDeps, at: Hl7Endpoint, bytes: Buffer, rawH
   const accepted = buildAck(header, 'accept');
   const r = await acceptStructured(
     deps,
-    { protocol: 'hl7v2', channel: at.channel, endpoint: at.endpoint, tokenId: at.tokenId ?? null, actor: at.actor, ip: at.ip ?? null, ...identity, bytes, messageId },
+    { protocol: 'hl7v2', channel: at.channel, endpoint: at.endpoint, tokenId: at.tokenId ?? null, actor: at.actor, ip: at.ip ?? null, ...identity, bytes, messageId, controlIdReused: reused },
     {
       source: 'hl7',
       messageType: referral.messageType,

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ReferralFields } from '@triage/contracts';
 import { binding, openText, sealText, type Keyring } from '@triage/crypto';
 import { sniffKind } from '@triage/documents';
-import { acceptMessageDocument, controlIdReused, documentsForKey, recordMessage, type Db, type DocumentRow } from '@triage/db';
+import { acceptMessageDocument, documentsForKey, recordMessage, type Db, type DocumentRow } from '@triage/db';
 import { clinicMatcher, type ClinicTable } from '@triage/fields';
 import type { StageQueues } from '@triage/queue';
 import { sha256Hex, type SealedBlobStore } from '@triage/storage';
@@ -30,6 +30,8 @@ export type Arrival = {
   sha256: string;
   bytes: Buffer;
   messageId: string;
+  /** The sender used this control id before for other bytes (HL7 only: MSH-10 promises uniqueness). */
+  controlIdReused?: boolean;
 };
 
 /** A referral as a structured message states it; both HL7 and FHIR intake reduce to this. */
@@ -68,8 +70,7 @@ export async function acceptStructured(
   const referralKey = r.key ? referralKeyOf(r.keyScope, r.key) : null;
   const prior = referralKey ? await documentsForKey(deps.db, referralKey) : [];
   const flags: string[] = [];
-  // MSH-10 is the sender's promise of a unique message; FHIR has no such id (its key is the identifier).
-  if (a.protocol === 'hl7v2' && (await controlIdReused(deps.db, a))) flags.push('control_id_reused');
+  if (a.controlIdReused) flags.push('control_id_reused');
   const base = {
     id: a.messageId,
     protocol: a.protocol,
@@ -137,7 +138,8 @@ export async function acceptStructured(
   if (result.document.id !== documentId) await deps.blobs.remove(original.key);
   if (result.raced) await deps.blobs.remove(raw.key);
   if (result.created) {
-    await deps.queues.enqueue('extract', { documentId: result.document.id, run: result.document.run }).catch((e: Error) => {
+    // Not awaited: the ACK depends on the commit only; a lost enqueue is the reconciler's to redo.
+    void deps.queues.enqueue('extract', { documentId: result.document.id, run: result.document.run }).catch((e: Error) => {
       deps.log.warn({ documentId: result.document.id, err: { message: e.message } }, 'enqueue failed; the reconciler will retry');
     });
   }

@@ -1,9 +1,10 @@
 // The command table: new commands go here, one file each (the older ones still live in main.ts's switch).
+import { auditHeadCommand } from './audit-head.command.ts';
 import { auditSampleCommand } from './audit-sample.command.ts';
 import { flagPairs, type Command } from './command.ts';
 import { mllpCommand } from './mllp.command.ts';
 
-export const COMMANDS: Command[] = [auditSampleCommand as unknown as Command, mllpCommand as unknown as Command];
+export const COMMANDS: Command[] = [auditSampleCommand as unknown as Command, auditHeadCommand as unknown as Command, mllpCommand as unknown as Command];
 
 export function findCommand(argv: string[]): { command: Command; rest: string[] } | null {
   for (const command of COMMANDS) {
