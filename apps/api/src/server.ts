@@ -8,6 +8,7 @@ import { documentRoutes } from './routes/documents.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { hl7Routes } from './routes/hl7.routes.ts';
 import { fhirRoutes } from './routes/fhir.routes.ts';
+import { policyRoutes } from './routes/policy.routes.ts';
 import { reviewRoutes } from './routes/review.routes.ts';
 import { fieldRoutes } from './routes/fields.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
@@ -117,6 +118,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(opsRoutes(deps));
   await app.register(hl7Routes(deps));
   await app.register(fhirRoutes(deps));
+  await app.register(policyRoutes(deps));
   await app.ready();
   const missing = routeKeys.filter((k) => !accessPolicy[k]);
   if (missing.length) throw new Error(`routes without an access policy entry: ${missing.join(', ')}`);

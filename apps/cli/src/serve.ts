@@ -12,6 +12,7 @@ import {
   createHandlers,
   createSmtpMailer,
   createStageMetrics,
+  startCircuitBreaker,
   startReconciler,
   startRetention,
   startWorkerHost,
@@ -122,10 +123,12 @@ export function startWorkers(rt: Runtime, registry: Registry, stages: readonly S
     sendingStaleMs: c.OUTBOX_UNKNOWN_AFTER_MS,
   });
   const retention = startRetention(rt.dbh.db, rt.rawBlobs, rt.log, { days: c.RETENTION_DAYS, intervalMs: c.RETENTION_INTERVAL_MS });
+  const breaker = startCircuitBreaker(rt.dbh.db, rt.policy, rt.log, c.CIRCUIT_BREAKER_INTERVAL_MS);
   return {
     ...host,
     async stopAll() {
       reconciler.stop();
+      breaker.stop();
       retention.stop();
       await host.close(30_000);
       await engine?.close().catch(() => undefined);

@@ -7,3 +7,4 @@ export * from './reconciler.ts';
 export * from './metrics.ts';
 export * from './stages/notify/mailer.ts';
 export * from './retention.ts';
+export * from './circuit-breaker.ts';

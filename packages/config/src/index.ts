@@ -47,6 +47,14 @@ export const configSchema = z.object({
   ALLOW_REMOTE_MODELS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_UPLOAD_BYTES: int(50 * 1024 * 1024),
+  /**
+   * Fax-server folders (comma-separated) that every `triage worker` watches: a file is taken once complete, moved
+   * to DIR/done or DIR/failed. Unset: none. Every worker may watch the same folders (taking a file is a rename).
+   */
+  WATCH_DIRS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((d) => d.trim()).filter(Boolean) : [])),
   MAX_PAGES: int(200),
   /** A PDF page with fewer visible characters than this is sent to OCR. */
   MIN_TEXT_CHARS: int(40),
@@ -75,6 +83,8 @@ export const configSchema = z.object({
   /** Browser sessions (review UI) last this long at most, and end with their token. */
   SESSION_TTL_MS: int(8 * 60 * 60_000),
   RECONCILE_INTERVAL_MS: int(30_000),
+  /** How often each worker process checks the circuit breaker's window (the policy sets its limits). */
+  CIRCUIT_BREAKER_INTERVAL_MS: int(30_000),
   /** How often each process chains pending audit events (writers never wait for it). */
   AUDIT_SEQUENCE_INTERVAL_MS: int(200),
   /** An audit event unchained longer than this is an alert (`triage_audit_unsequenced_oldest_seconds`). */

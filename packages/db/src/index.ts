@@ -15,3 +15,4 @@ export * from './fields.repo.ts';
 export * from './audit-sample.repo.ts';
 export * from './interface-messages.repo.ts';
 export * from './audit-sequencer.ts';
+export * from './pauses.repo.ts';

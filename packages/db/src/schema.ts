@@ -378,3 +378,16 @@ export const interfaceMessages = pgTable(
     index('interface_messages_status_idx').on(t.status, t.receivedAt),
   ],
 );
+
+/**
+ * The pause switch: while a row exists for `*` (all) or a team, every new decision for it goes to review with
+ * `policy_paused`. Set by an operator (`triage policy pause`) or by the circuit breaker; resumed by deleting it.
+ */
+export const routingPauses = pgTable('routing_pauses', {
+  scope: text('scope').primaryKey(),
+  reason: text('reason').notNull(),
+  /** operator | circuit_breaker */
+  source: text('source').notNull(),
+  pausedBy: text('paused_by').notNull(),
+  pausedAt: ts('paused_at').notNull().defaultNow(),
+});

@@ -34,6 +34,19 @@ export const routingPolicySchema = z
      * reviewed either way.
      */
     emergentAutoRoute: z.boolean().default(false),
+    /**
+     * Trips the pause switch when reviewers override the model, or documents fail, more often than this over the
+     * window (with at least `minSamples`); clears it when both are back below 80 % of their limit.
+     */
+    circuitBreaker: z
+      .object({
+        overrideRate: z.number().gt(0).max(1).default(0.3),
+        failureRate: z.number().gt(0).max(1).default(0.2),
+        windowMinutes: z.number().int().positive().default(60),
+        minSamples: z.number().int().positive().default(20),
+      })
+      .strict()
+      .default({ overrideRate: 0.3, failureRate: 0.2, windowMinutes: 60, minSamples: 20 }),
     /** How `triage thresholds` chose the thresholds (method, targets, bounds): a record for auditors, not read by routing. */
     thresholdsBasis: z.record(z.string(), z.unknown()).optional(),
     teams: z.record(z.string(), team),

@@ -6,7 +6,7 @@ import { ApiError } from '../errors.ts';
 import { type ApiDeps } from '../api-deps.ts';
 import { audit } from '../request-helpers.ts';
 import { DocumentPurgedError, listFailures, replayDocument } from '../services/ops.service.ts';
-import { createAuditMetrics } from '../services/audit-metrics.ts';
+import { createOpsMetrics } from '../services/ops-metrics.ts';
 
 const failuresQuery = z
   .object({ reason: z.string().max(50).optional(), stage: stageName.optional(), limit: z.coerce.number().int().min(1).max(1000).optional() })
@@ -15,7 +15,7 @@ const replayBody = z.object({ fromStage: stageName.optional() }).strict();
 const idParams = z.object({ id: z.string().uuid() });
 
 export function opsRoutes(deps: ApiDeps) {
-  createAuditMetrics(deps.registry, deps.db);
+  createOpsMetrics(deps.registry, deps.db);
   return async (app: FastifyInstance) => {
     app.get('/v1/failures', async (req) => {
       const q = parse(failuresQuery, req.query);

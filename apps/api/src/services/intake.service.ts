@@ -16,13 +16,16 @@ export type IntakeInput = {
 
 export type IntakeResult = { id: string; status: string; duplicate: boolean };
 
+/** Who sends: a token's principal, or a channel with no token (a watched folder: `tokenId: null`, created_by stays null). */
+export type IntakePrincipal = Pick<Principal, 'name'> & { tokenId: string | null };
+
 /**
  * Seals the original (bound to the new row's id) and stores it durably, commits the document row, then enqueues. If the enqueue fails the
  * document is still accepted: the reconciler finds it in Postgres and enqueues it later.
  */
 export async function acceptDocument(
   deps: { db: Db; blobs: SealedBlobStore; keyring: Keyring; queues: Pick<StageQueues, 'enqueue'>; log: Logger },
-  principal: Principal,
+  principal: IntakePrincipal,
   input: IntakeInput,
 ): Promise<IntakeResult> {
   if (input.bytes.length === 0) throw new ApiError(400, 'empty_body', 'the document is empty');

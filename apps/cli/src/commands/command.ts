@@ -7,20 +7,38 @@ export type Command<S extends z.ZodType = z.ZodType> = {
   name: string[];
   usage: string;
   args: S;
+  /** When set, bare words are passed in order under this key (e.g. `files`); without it a bare word is an error. */
+  positionals?: string;
+  /** Flags that fall back to an environment variable when absent, e.g. { url: 'TRIAGE_URL' }. */
+  env?: Record<string, string>;
   /** Returns the exit code. */
   run(args: z.infer<S>, ctx: { config: Config }): Promise<number>;
 };
 
 /** `--rate 0.1 --since X` → { rate: '0.1', since: 'X' }; a flag without a value or a stray word is an error. */
 export function flagPairs(argv: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  return splitArgs(argv, false).flags;
+}
+
+/** Flags as `--flag value` pairs; with `positionals`, other words (and every word after `--`) are kept in order. */
+export function splitArgs(argv: string[], positionals: boolean): { flags: Record<string, string>; words: string[] } {
+  const flags: Record<string, string> = {};
+  const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (!a.startsWith('--')) throw new Error(`unexpected argument "${a}"`);
+    if (positionals && a === '--') {
+      words.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith('--')) {
+      if (!positionals) throw new Error(`unexpected argument "${a}"`);
+      words.push(a);
+      continue;
+    }
     const v = argv[i + 1];
     if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
-    out[a.slice(2)] = v;
+    flags[a.slice(2)] = v;
     i++;
   }
-  return out;
+  return { flags, words };
 }

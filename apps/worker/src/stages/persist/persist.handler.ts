@@ -9,6 +9,8 @@ import {
   latestClassification,
   latestDecidedTask,
   latestFieldSet,
+  listPauses,
+  pausedFor,
   updateReferral,
   upsertReferral,
   type Db,
@@ -47,10 +49,11 @@ export function createPersistHandler(deps: PersistDeps): StageHandler<'persist'>
 }
 
 async function applyModel(deps: PersistDeps, doc: DocumentRow): Promise<HandlerResult<'persist'>> {
-  const [c, pages, fieldSet] = await Promise.all([
+  const [c, pages, fieldSet, pauses] = await Promise.all([
     latestClassification(deps.db, doc.id),
     getPages(deps.db, doc.id, deps.keyring),
     latestFieldSet(deps.db, doc.id, deps.keyring),
+    listPauses(deps.db),
   ]);
   if (!c) throw new Error('no classification found for document');
   const lowConfidencePages = pages
@@ -75,6 +78,8 @@ async function applyModel(deps: PersistDeps, doc: DocumentRow): Promise<HandlerR
   const gaps = informationGaps(deps.policy, fields, team?.team ?? null);
   // What intake saw (a reused control id, an amendment, a cancel) is for a person, whatever the scores say.
   const intake = [...doc.intakeFlags.map((f) => `intake:${f}`), ...(doc.cancelledAt ? ['cancelled_by_sender'] : [])];
+  // The pause switch (an operator, or the circuit breaker) holds every new decision for its scope.
+  if (pausedFor(pauses, team?.team ?? null) && !routed.reasons.includes('policy_paused')) intake.unshift('policy_paused');
   const decision = routed.decision === 'auto' && team && gaps.reasons.length === 0 && intake.length === 0 ? 'auto' : 'review';
   const reasons = [...routed.reasons, ...new Set(routed.redFlags.hits.map((h) => `red_flag:${h.ruleId}`)), ...gaps.reasons, ...intake];
   const policyVersion = deps.redFlags ? `${deps.policy.version}+${deps.redFlags.version}` : deps.policy.version;

@@ -1,8 +1,8 @@
 import { Gauge, type Registry } from 'prom-client';
-import { auditBacklog, type Db } from '@triage/db';
+import { auditBacklog, listPauses, type Db } from '@triage/db';
 
-/** The audit sequencer's backlog, read from Postgres at scrape time (any process may be the one sequencing). */
-export function createAuditMetrics(registry: Registry, db: Db) {
+/** Operator gauges read from Postgres at scrape time: the audit sequencer's backlog, and the pause switch. */
+export function createOpsMetrics(registry: Registry, db: Db) {
   let pending: Promise<{ pending: number; oldestMs: number } | null> | null = null;
   const snapshot = () => {
     pending ??= auditBacklog(db)
@@ -26,6 +26,18 @@ export function createAuditMetrics(registry: Registry, db: Db) {
     async collect() {
       const s = await snapshot();
       if (s) this.set(s.oldestMs / 1000);
+    },
+  });
+  new Gauge({
+    name: 'triage_routing_paused',
+    help: 'Automatic routing paused (1) for a scope (* or a team), by whom (operator, circuit_breaker)',
+    labelNames: ['scope', 'source'],
+    registers: [registry],
+    async collect() {
+      const pauses = await listPauses(db).catch(() => null);
+      if (!pauses) return;
+      this.reset();
+      for (const p of pauses) this.set({ scope: p.scope, source: p.source }, 1);
     },
   });
 }
