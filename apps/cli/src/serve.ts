@@ -11,6 +11,7 @@ import {
   createFileMailer,
   createHandlers,
   createSmtpMailer,
+  DRAIN_TIMEOUT_MS,
   createStageMetrics,
   startCircuitBreaker,
   startReconciler,
@@ -130,7 +131,7 @@ export function startWorkers(rt: Runtime, registry: Registry, stages: readonly S
       reconciler.stop();
       breaker.stop();
       retention.stop();
-      await host.close(30_000);
+      await host.close(DRAIN_TIMEOUT_MS);
       await engine?.close().catch(() => undefined);
       mailer.close();
     },
