@@ -166,6 +166,8 @@ describe('intake and access', () => {
     expect(metrics).toMatch(/triage_queue_jobs\{stage="extract",state="waiting"\}/);
     expect(metrics).toMatch(/triage_stage_duration_seconds_bucket\{le="[^"]+",stage="classify"\}/);
     expect(metrics).toMatch(/triage_documents\{status="needs_review"\}/);
+    expect(metrics).toMatch(/triage_stage_backlog\{stage="ocr"\} \d+/);
+    expect(metrics).toMatch(/triage_queue_oldest_age_seconds\{stage="extract"\} [\d.]+/);
   });
 });
 

@@ -18,6 +18,14 @@ export function healthRoutes(deps: ApiDeps) {
   });
   const docsByStatus = new Gauge({ name: 'triage_documents', help: 'Documents by status', labelNames: ['status'], registers: [deps.registry] });
   const reviewOpen = new Gauge({ name: 'triage_review_open_tasks', help: 'Open review tasks', registers: [deps.registry] });
+  // From the ledger, not Redis: still true after Redis lost its data, so an autoscaler can scale on it.
+  const backlog = new Gauge({ name: 'triage_stage_backlog', help: 'Documents not yet finished, by the stage they are in (from Postgres)', labelNames: ['stage'], registers: [deps.registry] });
+  const oldest = new Gauge({
+    name: 'triage_queue_oldest_age_seconds',
+    help: 'Time since the longest-waiting unfinished document in each stage last moved (from Postgres)',
+    labelNames: ['stage'],
+    registers: [deps.registry],
+  });
 
   return async (app: FastifyInstance) => {
     app.get('/healthz', async () => ({ ok: true }));
@@ -55,6 +63,15 @@ export function healthRoutes(deps: ApiDeps) {
         await deps.db.execute(sql`select status, count(*)::int as n from documents group by status`),
       );
       for (const status of DOCUMENT_STATUSES) docsByStatus.set({ status }, Number(rows.find((r) => r.status === status)?.n ?? 0));
+      const stages = rowsOf<{ stage: string; n: number; age: number | null }>(
+        await deps.db.execute(sql`select stage, count(*)::int as n, extract(epoch from now() - min(updated_at))::float8 as age
+          from documents where status in ('received', 'processing') group by stage`),
+      );
+      for (const s of STAGES) {
+        const r = stages.find((x) => x.stage === s);
+        backlog.set({ stage: s }, Number(r?.n ?? 0));
+        oldest.set({ stage: s }, Number(r?.age ?? 0));
+      }
       reviewOpen.set(await countOpenReviewTasks(deps.db));
       return reply.type(deps.registry.contentType).send(await deps.registry.metrics());
     });
