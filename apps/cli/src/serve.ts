@@ -81,7 +81,7 @@ export function startWorkers(rt: Runtime, registry: Registry, stages: readonly S
     maxDocumentPixels: c.MAX_DOCUMENT_PIXELS,
     ocrEngine: () => {
       if (engine) return engine;
-      const native = c.OCR_ENGINE === 'native' ? createNativeTesseractEngine({ pageTimeoutMs: c.PAGE_TIMEOUT_MS }) : null;
+      const native = c.OCR_ENGINE !== 'tesseract.js' ? createNativeTesseractEngine({ pageTimeoutMs: c.PAGE_TIMEOUT_MS }) : null;
       if (c.OCR_ENGINE === 'native' && !native) rt.log.warn('OCR_ENGINE=native but no tesseract binary on PATH; using tesseract.js');
       engine = native ?? createTesseractJsEngine({ workers: c.OCR_WORKERS, pageTimeoutMs: c.PAGE_TIMEOUT_MS });
       return engine;

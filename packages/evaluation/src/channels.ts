@@ -57,7 +57,7 @@ export type DocumentStages = {
 
 /** Wires the stages as apps/cli does for the workers (native engine only when asked and on PATH). */
 export function createDocumentStages(s: PipelineSettings, faxResolution: FaxResolution = 'fine'): DocumentStages & { engineNote: string } {
-  const native = s.OCR_ENGINE === 'native' ? createNativeTesseractEngine({ pageTimeoutMs: s.PAGE_TIMEOUT_MS }) : null;
+  const native = s.OCR_ENGINE !== 'tesseract.js' ? createNativeTesseractEngine({ pageTimeoutMs: s.PAGE_TIMEOUT_MS }) : null;
   const engine = native ?? createTesseractJsEngine({ workers: s.OCR_WORKERS, pageTimeoutMs: s.PAGE_TIMEOUT_MS });
   const engineNote = s.OCR_ENGINE === 'native' && !native ? 'native asked, no tesseract on PATH: tesseract.js' : engine.name;
   return {
