@@ -1,5 +1,6 @@
 /**
- * pnpm bench [--digital N] [--scanned N] [--noop N]
+ * pnpm bench [--digital N] [--scanned N] [--noop N]   (in-process)
+ * pnpm bench --processes api,worker,worker [--documents N] [--clients C]   (from outside: bench/processes-bench.ts)
  * Documents per second end to end and per-stage p50/p95, next to the same machine's limits measured
  * in the same run: raw BullMQ over the five-queue chain, and the tesseract CLI on the same page.
  */
@@ -13,6 +14,9 @@ import { policyWith, startSystem, type System } from '../test/e2e/system.ts';
 import { CARDIO_LETTER, SCAN_TEXT } from '../test/e2e/letters.ts';
 import { rawBullmqChain } from './raw-bullmq.ts';
 import { runnerNoopChain } from './runner-noop.ts';
+
+// `pnpm bench --processes api,worker,worker`: the same measurement from outside, through the CLI and HTTP.
+if (process.argv.includes('--processes')) await import('./processes-bench.ts');
 
 const { values } = parseArgs({ options: { digital: { type: 'string' }, scanned: { type: 'string' }, noop: { type: 'string' } } });
 const N_DIGITAL = Number(values.digital ?? 300);
