@@ -16,6 +16,7 @@ import { RedisUnavailableError } from './embedded-redis.ts';
 import { RedisPolicyError } from '@triage/queue';
 import { cliActor } from './cli-actor.ts';
 import { COMMANDS, findCommand, parseCommandArgs } from './commands/index.ts';
+import { startWatchDirs } from './watch-folder.ts';
 
 const USAGE = `usage: triage <command>
   start                                  API and every stage worker in one process (embedded defaults)
@@ -80,11 +81,13 @@ async function main(argv: string[]): Promise<number> {
       const workers = startWorkers(rt, registry, STAGES, config.WORKER_CONCURRENCY);
       const { app, address } = await startApi(rt, registry);
       const mllp = await startMllp(rt);
+      const watch = startWatchDirs(rt, config.WATCH_DIRS);
       const { token } = await createAuditedToken(rt.dbh.db, { role: 'admin', name: 'bootstrap', expiresAt: new Date(Date.now() + 86_400_000) }, cliActor());
       console.error(`\nreferral triage is running\n  API:       ${address}  (public URL ${publicUrl(config)})\n  database:  ${rt.dbh.kind === 'pglite' ? `embedded PGlite in ${config.DATA_DIR}/pglite` : 'DATABASE_URL'}\n  redis:     ${rt.redisUrl}\n  mail:      ${config.SMTP_URL ? 'SMTP_URL' : `.eml files in ${config.DATA_DIR}/mail`}\n  HL7 MLLP:  ${mllp ? `${config.HOST}:${mllp.port}` : 'off (MLLP_PORT=0)'}\n  admin token (24 h):\n`);
       console.log(token);
       console.error(`\ntry: curl -H "Authorization: Bearer <token>" --data-binary @letter.pdf ${address}/v1/documents\n`);
       onShutdown(rt, async () => {
+        await watch.close();
         await mllp?.close();
         await app.close();
         await workers.stopAll();
@@ -110,8 +113,13 @@ async function main(argv: string[]): Promise<number> {
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError('--concurrency must be a positive integer');
       const rt = await openRuntime(config, 'triage-worker', { embeddedRedis: false });
       const workers = startWorkers(rt, createRegistry(), stages, concurrency);
+      // Fax-server folders (WATCH_DIRS): every worker may watch the same ones, a file is taken by exactly one.
+      const watch = startWatchDirs(rt, config.WATCH_DIRS);
       rt.log.info({ stages, concurrency }, 'workers started');
-      onShutdown(rt, () => workers.stopAll());
+      onShutdown(rt, async () => {
+        await watch.close();
+        await workers.stopAll();
+      });
       return -1;
     }
     case 'migrate': {
