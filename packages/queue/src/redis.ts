@@ -19,12 +19,23 @@ export class RedisPolicyError extends Error {}
 
 /** Any eviction policy but noeviction silently drops job keys: refuse to run on one. */
 export async function assertNoEviction(redis: Redis): Promise<void> {
-  const res = (await redis.config('GET', 'maxmemory-policy')) as string[];
-  const policy = res[1];
+  const policy = await maxmemoryPolicy(redis);
   if (policy !== 'noeviction') {
     throw new RedisPolicyError(
       `Redis maxmemory-policy is "${policy}"; it must be "noeviction" or queued jobs can be silently evicted. ` +
         'Fix: redis-cli CONFIG SET maxmemory-policy noeviction (and set it in redis.conf).',
     );
   }
+}
+
+/**
+ * CONFIG is blocked on managed Redis (ElastiCache, Memorystore), so the policy is read from INFO memory, which they
+ * allow; CONFIG GET only when INFO does not carry the field (very old servers).
+ */
+export async function maxmemoryPolicy(redis: Redis): Promise<string | undefined> {
+  const info = await redis.info('memory');
+  const m = /^maxmemory_policy:(\S+)/m.exec(info);
+  if (m) return m[1];
+  const res = (await redis.config('GET', 'maxmemory-policy')) as string[];
+  return res[1];
 }
