@@ -98,6 +98,7 @@ export function startWorkers(rt: Runtime, registry: Registry, stages: readonly S
     ocrMinConfidence: c.OCR_MIN_CONFIDENCE,
     mailer,
     mailFrom: c.MAIL_FROM,
+    hl7Responses: c.HL7_RESPONSE_ROUTES,
     publicUrl: publicUrl(c),
     readAcroForm: (pdf) => readAcroForm(pdf, { timeoutMs: c.PARSE_TIMEOUT_MS, maxMemoryMb: c.PARSE_MEMORY_MB }),
   });

@@ -32,6 +32,8 @@ export type HandlerDeps = {
   mailer: Mailer;
   mailFrom: string;
   publicUrl: string;
+  /** HL7_RESPONSE_ROUTES: where application responses go, per sender. */
+  hl7Responses?: Record<string, string>;
 };
 
 /** The catalog: the type makes a stage without a handler a compile error. */
@@ -51,7 +53,7 @@ export function createHandlers(d: HandlerDeps): HandlerCatalog {
       readAcroForm: d.readAcroForm,
     }),
     classify: (ctx, doc) => (classify ??= createClassifyHandler({ db: d.db, model: d.model(), keyring: d.keyring }))(ctx, doc),
-    persist: createPersistHandler({ db: d.db, policy: d.policy, redFlags: d.redFlags, ocrMinConfidence: d.ocrMinConfidence, keyring: d.keyring }),
-    notify: createNotifyHandler({ db: d.db, mailer: d.mailer, from: d.mailFrom, publicUrl: d.publicUrl }),
+    persist: createPersistHandler({ db: d.db, policy: d.policy, redFlags: d.redFlags, ocrMinConfidence: d.ocrMinConfidence, keyring: d.keyring, hl7Responses: d.hl7Responses }),
+    notify: createNotifyHandler({ db: d.db, mailer: d.mailer, from: d.mailFrom, publicUrl: d.publicUrl, blobs: d.blobs }),
   };
 }

@@ -32,6 +32,15 @@ export const configSchema = z.object({
     .regex(/^[^=,]+=(windows-1252|utf-8|iso-8859-1)(,[^=,]+=(windows-1252|utf-8|iso-8859-1))*$/, 'must be SENDER=encoding[,SENDER=encoding…]')
     .optional()
     .transform((v) => (v ? (Object.fromEntries(v.split(',').map((p) => p.split('=') as [string, string])) as Record<string, 'windows-1252' | 'utf-8' | 'iso-8859-1'>) : undefined)),
+  /**
+   * Where application responses (RRI^I12, ORR^O02, ORG^O20) go, per sender that asks for them in MSH-16:
+   * `APP^FACILITY=host:port,OTHERAPP=host:port` (MSH-3/MSH-4 namespace ids). Unset: no application responses.
+   */
+  HL7_RESPONSE_ROUTES: z
+    .string()
+    .regex(/^[^=,]+=[\w.-]+:\d{1,5}(,[^=,]+=[\w.-]+:\d{1,5})*$/, 'must be SENDER=host:port[,SENDER=host:port…]')
+    .optional()
+    .transform((v) => (v ? Object.fromEntries(v.split(',').map((p) => p.split('=') as [string, string])) : {})),
   /** Public base URL used in email links. */
   PUBLIC_URL: z.string().url().optional(),
   QUEUE_PREFIX: z.string().regex(/^[\w-]+$/).default('triage'),

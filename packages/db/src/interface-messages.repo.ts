@@ -113,3 +113,14 @@ export async function listMessages(db: Executor, opts: { status?: string; limit?
     .orderBy(desc(interfaceMessages.receivedAt))
     .limit(opts.limit ?? 100);
 }
+
+/** The HL7 message a document was made from (the first accepted one), for the application response. */
+export async function hl7MessageForDocument(db: Executor, documentId: string): Promise<InterfaceMessageRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(interfaceMessages)
+    .where(and(eq(interfaceMessages.documentId, documentId), eq(interfaceMessages.protocol, 'hl7v2'), eq(interfaceMessages.status, 'accepted')))
+    .orderBy(interfaceMessages.receivedAt)
+    .limit(1);
+  return row;
+}

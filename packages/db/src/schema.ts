@@ -369,10 +369,13 @@ export const interfaceMessages = pgTable(
     /** For modify / cancel: the referral the message changes. */
     relatedDocumentId: uuid('related_document_id').references(() => documents.id),
     flags: text('flags').array().notNull().default(sql`'{}'::text[]`),
+    /** MSH-16: whether the sender wants an application response (AL, SU, ER, NE) once the referral is triaged. */
+    appAck: text('app_ack'),
     createdBy: uuid('created_by').references(() => tokens.id),
     receivedAt: ts('received_at').notNull().defaultNow(),
   },
   (t) => [
+    index('interface_messages_doc_idx').on(t.documentId),
     uniqueIndex('interface_messages_uq').on(t.sender, t.controlId, t.sha256),
     index('interface_messages_key_idx').on(t.referralKey, t.receivedAt),
     index('interface_messages_status_idx').on(t.status, t.receivedAt),

@@ -4,3 +4,5 @@ export * from './message.ts';
 export * from './decode.ts';
 export * from './ack.ts';
 export * from './interpret.ts';
+export * from './responses.ts';
+export * from './mllp-client.ts';

@@ -96,7 +96,7 @@ async function receive(deps: Hl7IntakeDeps, at: Hl7Endpoint, bytes: Buffer, rawH
   const accepted = buildAck(header, 'accept');
   const r = await acceptStructured(
     deps,
-    { protocol: 'hl7v2', channel: at.channel, endpoint: at.endpoint, tokenId: at.tokenId ?? null, actor: at.actor, ip: at.ip ?? null, ...identity, bytes, messageId, controlIdReused: reused },
+    { protocol: 'hl7v2', channel: at.channel, endpoint: at.endpoint, tokenId: at.tokenId ?? null, actor: at.actor, ip: at.ip ?? null, ...identity, bytes, messageId, controlIdReused: reused, appAck: parsedAppAck(decoded.text, header) },
     {
       source: 'hl7',
       messageType: referral.messageType,
@@ -125,3 +125,10 @@ const typeOf = (text: string) => {
   const f = line.split(h.delimiters.field)[8] ?? '';
   return f.split(h.delimiters.component).slice(0, 2).join('^').slice(0, 20);
 };
+
+/** MSH-16 (application acknowledgement type), first component. */
+function parsedAppAck(text: string, h: AckHeader): string | null {
+  const line = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/)[0] ?? '';
+  const v = (line.split(h.delimiters.field)[15] ?? '').split(h.delimiters.component)[0]!.trim().toUpperCase();
+  return v ? v.slice(0, 2) : null;
+}

@@ -32,6 +32,8 @@ export type Arrival = {
   messageId: string;
   /** The sender used this control id before for other bytes (HL7 only: MSH-10 promises uniqueness). */
   controlIdReused?: boolean;
+  /** MSH-16, kept so the application response goes only to senders that asked for one. */
+  appAck?: string | null;
 };
 
 /** A referral as a structured message states it; both HL7 and FHIR intake reduce to this. */
@@ -87,6 +89,7 @@ export async function acceptStructured(
     referralKey,
     ack: answer.ack,
     ackCode: answer.ackCode,
+    appAck: a.appAck ?? null,
   };
   const detail = { messageId: a.messageId, channel: a.channel, protocol: a.protocol, messageType: r.messageType, ...r.detail };
 

@@ -1,6 +1,7 @@
 import {
   beginSend,
   getReferralByDocument,
+  hl7MessageForDocument,
   listOutboxForReferral,
   markRetry,
   markSent,
@@ -9,11 +10,23 @@ import {
   type OutboxRow,
   type ReferralRow,
 } from '@triage/db';
+import { binding } from '@triage/crypto';
+import { buildApplicationResponse, decodeMessage, parseMessage, sendMllp } from '@triage/hl7';
+import type { SealedBlobStore } from '@triage/storage';
 import { TransientError, scrubMessage } from '../../errors.ts';
 import type { StageHandler } from '../../stage-handler.ts';
 import { classifySmtpFailure, type Email, type Mailer } from './mailer.ts';
 
-export type NotifyDeps = { db: Db; mailer: Mailer; from: string; publicUrl: string; retryDelayMs?: number };
+export type NotifyDeps = {
+  db: Db;
+  mailer: Mailer;
+  from: string;
+  publicUrl: string;
+  retryDelayMs?: number;
+  /** The sealed originals, for the HL7 message an application response answers. */
+  blobs?: SealedBlobStore;
+  sendHl7?: typeof sendMllp;
+};
 
 /** Delivers this referral's outbox rows. An email carries ids, urgency, specialty and a link: no PHI. */
 export function createNotifyHandler(deps: NotifyDeps): StageHandler<'notify'> {
@@ -26,6 +39,12 @@ export function createNotifyHandler(deps: NotifyDeps): StageHandler<'notify'> {
       const claimed = await beginSend(deps.db, row.id);
       if (!claimed) {
         row.status = 'sending'; // someone else has it: not ours to count as done
+        continue;
+      }
+      if (claimed.recipient.startsWith('mllp://')) {
+        row.status = await sendHl7Response(deps, referral, claimed, doc.id);
+        ctx.log.info({ outboxId: row.id, status: row.status }, 'hl7 application response');
+        if (row.status === 'pending') throw new TransientError('hl7 response endpoint unavailable');
         continue;
       }
       try {
@@ -83,4 +102,39 @@ export function buildEmail(deps: Pick<NotifyDeps, 'from' | 'publicUrl'>, referra
       'This message carries no patient information; sign in to view the referral.',
     ].join('\n'),
   };
+}
+
+/**
+ * RRI^I12 / ORR^O02 / ORG^O20 to the sender's endpoint, built from the stored original. Like an email: never
+ * written → retry later; written but no ACK → `unknown`, for an operator (it may have arrived); AR → retry; AE → unknown.
+ */
+async function sendHl7Response(deps: NotifyDeps, referral: ReferralRow, row: OutboxRow, documentId: string): Promise<OutboxRow['status']> {
+  const m = await hl7MessageForDocument(deps.db, documentId);
+  if (!m || !deps.blobs) {
+    await markUnknown(deps.db, row.id, 'the original HL7 message is not available');
+    return 'unknown';
+  }
+  const text = decodeMessage(await deps.blobs.get(m.storageKey, binding.message(m.id))).text;
+  const payload = buildApplicationResponse(parseMessage(text), text, { accepted: true, team: referral.team, urgency: referral.urgency as 'emergent' | 'urgent' | 'routine', referralId: referral.id });
+  const url = new URL(row.recipient);
+  const r = await (deps.sendHl7 ?? sendMllp)(url.hostname, Number(url.port), payload);
+  if (r.outcome === 'acked') {
+    const code = parseMessage(r.ack).get('MSA', 1).toUpperCase();
+    if (code === 'AA' || code === 'CA') {
+      await markSent(deps.db, row.id, parseMessage(payload).get('MSH', 10));
+      return 'sent';
+    }
+    if (code === 'AR' || code === 'CR') {
+      await markRetry(deps.db, row.id, `receiver answered ${code}`, new Date(Date.now() + (deps.retryDelayMs ?? 1000)));
+      return 'pending';
+    }
+    await markUnknown(deps.db, row.id, `receiver answered ${code || 'without MSA'}`);
+    return 'unknown';
+  }
+  if (r.outcome === 'refused') {
+    await markRetry(deps.db, row.id, scrubMessage(r.error), new Date(Date.now() + (deps.retryDelayMs ?? 1000)));
+    return 'pending';
+  }
+  await markUnknown(deps.db, row.id, scrubMessage(r.error));
+  return 'unknown';
 }

@@ -6,6 +6,7 @@ import {
   enqueueEmail,
   getPages,
   getReferralByDocument,
+  hl7MessageForDocument,
   latestClassification,
   latestDecidedTask,
   latestFieldSet,
@@ -19,11 +20,35 @@ import {
   type Tx,
 } from '@triage/db';
 import type { Keyring } from '@triage/crypto';
+import { wantsApplicationResponse } from '@triage/hl7';
 import { decideWithRedFlags, informationGaps, statedReferral, type RedFlagRules, type RoutingPolicy } from '@triage/routing';
 import { PermanentError } from '../../errors.ts';
 import type { HandlerResult, StageHandler } from '../../stage-handler.ts';
 
-export type PersistDeps = { db: Db; policy: RoutingPolicy; redFlags: RedFlagRules | null; ocrMinConfidence: number; keyring: Keyring };
+export type PersistDeps = {
+  db: Db;
+  policy: RoutingPolicy;
+  redFlags: RedFlagRules | null;
+  ocrMinConfidence: number;
+  keyring: Keyring;
+  /** HL7 senders' application-response endpoints (`APP^FAC` or `APP` → `host:port`); empty: none. */
+  hl7Responses?: Record<string, string>;
+};
+
+export const HL7_RESPONSE_KIND = 'hl7_application_response';
+
+/**
+ * A referral that came as an HL7 message whose sender asked for an application response (MSH-16) gets one in the
+ * same outbox as the team's email: written in the decision's transaction, delivered exactly once by notify.
+ */
+async function enqueueHl7Response(tx: Tx, deps: PersistDeps, doc: DocumentRow, referralId: string): Promise<void> {
+  if (!deps.hl7Responses || !doc.source.startsWith('hl7:')) return;
+  const m = await hl7MessageForDocument(tx, doc.id);
+  if (!m || !wantsApplicationResponse(m.appAck, true)) return;
+  const route = deps.hl7Responses[m.sender] ?? deps.hl7Responses[m.sender.split('^')[0]!];
+  if (!route) return;
+  await enqueueEmail(tx, { referralId, documentId: doc.id, recipient: `mllp://${route}`, kind: HL7_RESPONSE_KIND });
+}
 
 export const ROUTED_EMAIL_KIND = 'referral_routed';
 
@@ -110,6 +135,7 @@ async function applyModel(deps: PersistDeps, doc: DocumentRow): Promise<HandlerR
       });
       if (decision === 'auto' && team) {
         await enqueueEmail(tx, { referralId: referral.id, documentId: doc.id, recipient: team.email, kind: ROUTED_EMAIL_KIND });
+        await enqueueHl7Response(tx, deps, doc, referral.id);
       } else {
         // Missing information waits on the referrer (SLA clock stopped), unless a person must look now anyway.
         const waitOnReferrer = gaps.missing.length > 0 && routed.urgency !== 'emergent' && !reasons.includes('possible_emergent');
@@ -163,6 +189,7 @@ async function applyReview(
         policyVersion: deps.policy.version,
       });
       await enqueueEmail(tx, { referralId: referral.id, documentId: doc.id, recipient: team.email, kind: ROUTED_EMAIL_KIND });
+      await enqueueHl7Response(tx, deps, doc, referral.id);
       await audited(tx, { state: 'routed', urgency, specialty });
     },
   };
