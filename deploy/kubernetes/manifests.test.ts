@@ -351,11 +351,18 @@ describe('kubernetes manifests', () => {
       expect(api.spec!.template.spec!.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(preStop + 30);
     });
 
-    it('workers have no probes (no HTTP server, no health command)', () => {
+    it('workers: liveness /healthz and readiness /readyz on their own WORKER_HTTP_PORT, which the configmap sets', () => {
+      const cm = objs.find((o) => o.kind === 'ConfigMap') as { data?: Record<string, string> } | undefined;
+      const port = Number(cm?.data?.WORKER_HTTP_PORT);
+      expect(port).toBeGreaterThan(0);
       for (const d of workers(objs)) {
         const c = container(d);
-        expect([c.livenessProbe, c.readinessProbe, c.startupProbe, c.ports], d.metadata.name).toEqual([undefined, undefined, undefined, undefined]);
+        expect(c.ports, d.metadata.name).toEqual([{ name: 'metrics', containerPort: port }]);
+        expect([c.livenessProbe?.httpGet?.path, c.readinessProbe?.httpGet?.path, c.startupProbe?.httpGet?.path], d.metadata.name).toEqual(['/healthz', '/readyz', '/healthz']);
       }
+      // The routes the probes call exist in the worker's HTTP face.
+      const src = readFileSync(new URL('../../apps/cli/src/worker-http.ts', import.meta.url), 'utf8');
+      for (const route of ['/healthz', '/readyz', '/metrics']) expect(src).toContain(`'${route}'`);
     });
 
     it('a PodDisruptionBudget per Deployment, selecting exactly its pods', () => {

@@ -17,6 +17,7 @@ import { RedisPolicyError } from '@triage/queue';
 import { cliActor } from './cli-actor.ts';
 import { COMMANDS, findCommand, parseCommandArgs } from './commands/index.ts';
 import { startWatchDirs } from './watch-folder.ts';
+import { startWorkerHttp } from './worker-http.ts';
 
 const USAGE = `usage: triage <command>
   start                                  API and every stage worker in one process (embedded defaults)
@@ -112,13 +113,16 @@ async function main(argv: string[]): Promise<number> {
       const concurrency = Number(values.concurrency ?? config.WORKER_CONCURRENCY);
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError('--concurrency must be a positive integer');
       const rt = await openRuntime(config, 'triage-worker', { embeddedRedis: false });
-      const workers = startWorkers(rt, createRegistry(), stages, concurrency);
+      const registry = createRegistry();
+      const workers = startWorkers(rt, registry, stages, concurrency);
+      const http = config.WORKER_HTTP_PORT ? await startWorkerHttp(rt, registry, workers, config.WORKER_HTTP_PORT) : null;
       // Fax-server folders (WATCH_DIRS): every worker may watch the same ones, a file is taken by exactly one.
       const watch = startWatchDirs(rt, config.WATCH_DIRS);
       rt.log.info({ stages, concurrency }, 'workers started');
       onShutdown(rt, async () => {
         await watch.close();
         await workers.stopAll();
+        await http?.close();
       });
       return -1;
     }

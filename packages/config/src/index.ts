@@ -20,6 +20,8 @@ export const configSchema = z.object({
   DATA_DIR: z.string().default(resolve(REPO_ROOT, '.data')),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** `triage worker`'s own /healthz, /readyz and /metrics (stage metrics live in the worker process); 0: off. */
+  WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** HL7 v2 over MLLP: `triage api` and `triage start` listen here, `triage mllp` runs the listener alone; 0 turns it off. */
   MLLP_PORT: z.coerce.number().int().min(0).max(65535).default(2575),
   /** A frame larger than this is refused with AR (and not buffered past the limit). */
