@@ -10,6 +10,7 @@ export const accessPolicy: Record<string, RouteAccess> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
   'GET /metrics': 'public',
+  'GET /openapi.json': 'public',
   'POST /v1/documents': ['intake', 'admin'],
   'POST /v1/hl7': ['intake', 'admin'],
   // FHIR R4: intake systems create; they and reviewers read (intake tokens only what they sent).

@@ -9,6 +9,7 @@ import { healthRoutes } from './routes/health.routes.ts';
 import { hl7Routes } from './routes/hl7.routes.ts';
 import { fhirRoutes } from './routes/fhir.routes.ts';
 import { policyRoutes } from './routes/policy.routes.ts';
+import { openApiRoutes } from './routes/openapi.routes.ts';
 import { reviewRoutes } from './routes/review.routes.ts';
 import { fieldRoutes } from './routes/fields.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
@@ -33,6 +34,8 @@ declare module 'fastify' {
 }
 
 const JSON_BODY_LIMIT = 64 * 1024;
+/** The HTTP API's version in /openapi.json (the package version). */
+const API_VERSION = '0.1.0';
 
 /** Route keys per built server, so a test can hold the policy table against what is really served. */
 export const registeredRoutes = new WeakMap<FastifyInstance, string[]>();
@@ -119,6 +122,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(hl7Routes(deps));
   await app.register(fhirRoutes(deps));
   await app.register(policyRoutes(deps));
+  await app.register(openApiRoutes(API_VERSION));
   await app.ready();
   const missing = routeKeys.filter((k) => !accessPolicy[k]);
   if (missing.length) throw new Error(`routes without an access policy entry: ${missing.join(', ')}`);

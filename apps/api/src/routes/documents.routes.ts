@@ -11,7 +11,7 @@ import { acceptDocument, type IntakeInput } from '../services/intake.service.ts'
 import { missingFieldNames } from '../services/missing-fields.ts';
 import { parse } from './ops.routes.ts';
 
-const idParams = z.object({ id: z.string().uuid('id must be a uuid') });
+export const idParams = z.object({ id: z.string().uuid('id must be a uuid') });
 const CONTENT_TYPES: Record<DocumentRow['kind'], string> = {
   pdf: 'application/pdf',
   png: 'image/png',

@@ -12,7 +12,7 @@ import { parse } from './ops.routes.ts';
 
 const idParams = z.object({ id: z.string().uuid('id must be a uuid') });
 /** `value: null` removes a value the reader got wrong and the document does not really carry. */
-const correction = z.object({ field: fieldName, value: z.unknown() }).strict();
+export const correction = z.object({ field: fieldName, value: z.unknown() }).strict();
 
 /** The value schema of one field, from the contract, so a correction is held to the same shape as a reading. */
 function valueSchema(field: FieldName): z.ZodType {

@@ -8,10 +8,10 @@ import { audit } from '../request-helpers.ts';
 import { DocumentPurgedError, listFailures, replayDocument } from '../services/ops.service.ts';
 import { createOpsMetrics } from '../services/ops-metrics.ts';
 
-const failuresQuery = z
+export const failuresQuery = z
   .object({ reason: z.string().max(50).optional(), stage: stageName.optional(), limit: z.coerce.number().int().min(1).max(1000).optional() })
   .strict();
-const replayBody = z.object({ fromStage: stageName.optional() }).strict();
+export const replayBody = z.object({ fromStage: stageName.optional() }).strict();
 const idParams = z.object({ id: z.string().uuid() });
 
 export function opsRoutes(deps: ApiDeps) {

@@ -9,8 +9,8 @@ import { type ApiDeps } from '../api-deps.ts';
 import { audit } from '../request-helpers.ts';
 import { parse } from './ops.routes.ts';
 
-const params = z.object({ id: z.string().uuid('id must be a uuid'), pageNo: z.coerce.number().int().min(1).max(10_000) });
-const query = z.object({ dpi: z.coerce.number().int().min(36).max(300).default(110) }).strict();
+export const pageParams = z.object({ id: z.string().uuid('id must be a uuid'), pageNo: z.coerce.number().int().min(1).max(10_000) });
+export const pageQuery = z.object({ dpi: z.coerce.number().int().min(36).max(300).default(110) }).strict();
 
 const DEFAULT_RENDER = { timeoutMs: 60_000, maxMemoryMb: 512, maxPixels: 60_000_000 };
 
@@ -18,8 +18,8 @@ const DEFAULT_RENDER = { timeoutMs: 60_000, maxMemoryMb: 512, maxPixels: 60_000_
 export function pageRoutes(deps: ApiDeps) {
   return async (app: FastifyInstance) => {
     app.get('/v1/documents/:id/pages/:pageNo/image', async (req, reply) => {
-      const { id, pageNo } = parse(params, req.params);
-      const { dpi } = parse(query, req.query ?? {});
+      const { id, pageNo } = parse(pageParams, req.params);
+      const { dpi } = parse(pageQuery, req.query ?? {});
       const doc = await getDocument(deps.db, id);
       if (!doc) throw new ApiError(404, 'not_found', 'no such document');
       if (doc.purgedAt) throw new ApiError(410, 'gone', 'the document was purged by retention; its content is gone', { purgedAt: doc.purgedAt });

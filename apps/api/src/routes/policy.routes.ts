@@ -6,8 +6,8 @@ import type { ApiDeps } from '../api-deps.ts';
 import { requirePrincipal } from '../request-helpers.ts';
 import { parse } from './ops.routes.ts';
 
-const pauseBody = z.object({ team: z.string().min(1).max(100).optional(), reason: z.string().min(3, 'say why (at least 3 characters)').max(500) }).strict();
-const resumeBody = z.object({ team: z.string().min(1).max(100).optional() }).strict();
+export const pauseBody = z.object({ team: z.string().min(1).max(100).optional(), reason: z.string().min(3, 'say why (at least 3 characters)').max(500) }).strict();
+export const resumeBody = z.object({ team: z.string().min(1).max(100).optional() }).strict();
 
 /** The pause switch: while set, every new decision (for one team, or all) goes to review as `policy_paused`. */
 export function policyRoutes(deps: ApiDeps) {

@@ -23,7 +23,7 @@ import { caseView, taskSummary } from '../services/review-queue.service.ts';
 import { computeReviewStats, createReviewMetrics } from '../services/review-stats.service.ts';
 import { parse } from './ops.routes.ts';
 
-const listQuery = z
+export const listQuery = z
   .object({
     status: z.enum(['open', 'information_requested', 'decided']).default('open'),
     team: z.string().min(1).max(100).optional(),
@@ -40,7 +40,7 @@ function sealFreeText(keyring: Keyring, taskId: string, d: ReviewDecision): Reco
 }
 
 /** The window of the live no-touch rate: `?since=` an ISO date-time (default the last 24 h). */
-const statsQuery = z.object({ since: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional() }).strict();
+export const statsQuery = z.object({ since: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional() }).strict();
 
 export function reviewRoutes(deps: ApiDeps) {
   const sla = () => deps.reviewSla ?? DEFAULT_REVIEW_SLA;

@@ -7,7 +7,7 @@ import { audit, requirePrincipal, secureCookies } from '../request-helpers.ts';
 import { clearedSessionCookie, sessionCookie } from '../session-cookie.ts';
 import { parse } from './ops.routes.ts';
 
-const signInBody = z.object({ token: z.string().min(1, 'token is required').max(200) }).strict();
+export const signInBody = z.object({ token: z.string().min(1, 'token is required').max(200) }).strict();
 
 const sessionBody = (s: SessionInfo) => ({
   principal: { name: s.principal.name, role: s.principal.role },
