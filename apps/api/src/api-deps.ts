@@ -1,8 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Db, Listen } from '@triage/db';
-import type { StageQueues } from '@triage/queue';
+import type { RedisConnection, StageQueues } from '@triage/queue';
 import type { RedFlagRules, RoutingPolicy } from '@triage/routing';
 import type { Keyring } from '@triage/crypto';
 import type { SealedBlobStore } from '@triage/storage';
@@ -10,7 +9,7 @@ import type { SealedBlobStore } from '@triage/storage';
 /** Everything the API's routes use, passed in by whoever builds the server (production defaults in apps/cli). */
 export type ApiDeps = {
   db: Db;
-  redis: Redis;
+  redis: RedisConnection;
   queues: StageQueues;
   blobs: SealedBlobStore;
   /** Opens and seals page text, external ids and review notes (originals go through `blobs`). */

@@ -1,11 +1,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import { clusterNodes, isClusterUrl } from '@triage/queue';
 
 export class RedisUnavailableError extends Error {}
 
 async function answers(url: string): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1500 });
+  const r = isClusterUrl(url)
+    ? new Cluster(clusterNodes(url), { lazyConnect: true, clusterRetryStrategy: () => null, redisOptions: { maxRetriesPerRequest: 0, connectTimeout: 1500 } })
+    : new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1500 });
   r.on('error', () => {});
   try {
     await r.connect();
@@ -34,7 +37,8 @@ function freePort(): Promise<number> {
  */
 export async function ensureRedis(url: string, allowEmbedded: boolean): Promise<{ url: string; child?: ChildProcess }> {
   if (await answers(url)) return { url };
-  if (!allowEmbedded) throw new RedisUnavailableError(`Redis does not answer at ${url}`);
+  // A cluster is never replaced by an embedded single server: that would split the queues.
+  if (!allowEmbedded || isClusterUrl(url)) throw new RedisUnavailableError(`Redis does not answer at ${url}`);
   const which = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
   if (which.status !== 0) {
     throw new RedisUnavailableError(

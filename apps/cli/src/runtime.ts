@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Keyring } from '@triage/crypto';
-import type { Redis } from 'ioredis';
 import type { Config } from '@triage/config';
 import { migrate, openDb, startAuditSequencer, type DbHandle, type DbTls } from '@triage/db';
-import { assertNoEviction, createRedis, createStageQueues, type StageQueues } from '@triage/queue';
+import { assertNoEviction, createRedis, createStageQueues, type RedisConnection, type StageQueues } from '@triage/queue';
 import { loadPolicy, loadRedFlags, type RedFlagRules, type RoutingPolicy } from '@triage/routing';
 import { createFsBlobStore, createSealedBlobStore, type BlobStore, type SealedBlobStore } from '@triage/storage';
 import { ensureRedis } from './embedded-redis.ts';
@@ -17,7 +16,7 @@ export type Runtime = {
   log: Logger;
   dbh: DbHandle;
   redisUrl: string;
-  producer: Redis;
+  producer: RedisConnection;
   queues: StageQueues;
   /** Originals, sealed with `keyring` and bound to their document row. */
   blobs: SealedBlobStore;
@@ -26,7 +25,7 @@ export type Runtime = {
   keyring: Keyring;
   policy: RoutingPolicy;
   redFlags: RedFlagRules | null;
-  workerConnection(): Redis;
+  workerConnection(): RedisConnection;
   close(): Promise<void>;
 };
 
@@ -61,7 +60,7 @@ export async function openRuntime(
   producer.on('error', (e) => log.warn({ err: { message: e.message } }, 'redis connection error'));
   await assertNoEviction(producer);
   const queues = createStageQueues(producer, config.QUEUE_PREFIX);
-  const workerConns: Redis[] = [];
+  const workerConns: RedisConnection[] = [];
   // Every process that writes audit events also chains them (one at a time across processes).
   const sequencer = startAuditSequencer(dbh.db, { intervalMs: config.AUDIT_SEQUENCE_INTERVAL_MS, log });
   return {

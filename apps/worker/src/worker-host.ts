@@ -1,16 +1,15 @@
 import { Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { stageDefinitions, stagePayload, type StageName } from '@triage/contracts';
 import type { Db } from '@triage/db';
-import { startCanaryResponder, type StageQueues } from '@triage/queue';
+import { startCanaryResponder, type RedisConnection, type StageQueues } from '@triage/queue';
 import { failDocument, runStage, type RunnerDeps } from './runner.ts';
 import type { HandlerCatalog } from './stage-handler.ts';
 
 export type WorkerHostOptions = {
   stages: readonly StageName[];
   concurrency: number;
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
   handlers: HandlerCatalog;
   runner: RunnerDeps;

@@ -13,7 +13,8 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Absent: an embedded PGlite database under DATA_DIR/pglite. */
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  /** `redis://`, `rediss://`, or `redis+cluster://host:port,host:port` (Redis Cluster: QUEUE_PREFIX needs a {hash tag}). */
+  REDIS_URL: z.string().regex(/^(rediss?|redis\+cluster):\/\//, 'must be a redis://, rediss:// or redis+cluster:// URL').default('redis://127.0.0.1:6379'),
   /** Absent: mail is written as .eml files under DATA_DIR/mail. */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// URL').optional(),
   MAIL_FROM: z.string().email().default('triage@localhost'),
@@ -45,7 +46,15 @@ export const configSchema = z.object({
     .transform((v) => (v ? Object.fromEntries(v.split(',').map((p) => p.split('=') as [string, string])) : {})),
   /** Public base URL used in email links. */
   PUBLIC_URL: z.string().url().optional(),
-  QUEUE_PREFIX: z.string().regex(/^[\w-]+$/).default('triage'),
+  /**
+   * BullMQ key prefix. On Redis Cluster it must hold one `{hash tag}` (e.g. `{triage}`) so each queue's keys share a
+   * slot (BullMQ's scripts touch many keys of one queue; no flows are used, so queues need not share more).
+   */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[\w-]*(\{[\w-]+\})?[\w-]*$/, 'letters, digits, _ and -, with at most one {hash tag}')
+    .refine((v) => v.length > 0, 'must not be empty')
+    .default('triage'),
   ROUTING_POLICY: z.string().default(resolve(REPO_ROOT, 'policy/routing-policy.json')),
   /** Clinical red-flag rules (raise urgency or force review, never lower); "off" disables them. */
   RED_FLAGS: z.string().default(resolve(REPO_ROOT, 'policy/red-flags.json')),
@@ -135,6 +144,15 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+/** Settings that are each valid but wrong together. */
+function combinationProblems(c: Config): string[] {
+  const out: string[] = [];
+  if (c.REDIS_URL.startsWith('redis+cluster://') && !/\{[\w-]+\}/.test(c.QUEUE_PREFIX)) {
+    out.push('QUEUE_PREFIX: Redis Cluster needs a {hash tag} in the prefix, e.g. {triage}, or queue scripts fail with CROSSSLOT');
+  }
+  return out;
+}
+
 export class ConfigError extends Error {}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -144,6 +162,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
+  const wrong = combinationProblems(r.data);
+  if (wrong.length) throw new ConfigError(`invalid configuration:\n${wrong.map((w) => `  ${w}`).join('\n')}`);
   const unsafe = productionProblems(r.data);
   if (unsafe.length) throw new ConfigError(`refusing insecure settings in production:\n${unsafe.map((u) => `  ${u}`).join('\n')}`);
   return r.data;

@@ -1,5 +1,5 @@
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis.ts';
 
 export const CANARY_QUEUE = 'canary';
 
@@ -15,7 +15,7 @@ export const CANARY_BLOCK_SECONDS = 1;
 export const CANARY_TIMEOUT_MS = 5000;
 
 /** Every worker process answers canaries: a finished canary proves some worker really consumes. */
-export function startCanaryResponder(connection: Redis, prefix: string, workerId: string): Worker {
+export function startCanaryResponder(connection: RedisConnection, prefix: string, workerId: string): Worker {
   return new Worker(CANARY_QUEUE, async () => ({ worker: workerId, at: Date.now() }), {
     connection,
     prefix,

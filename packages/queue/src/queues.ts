@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis.ts';
 import { CANARY_QUEUE } from './canary.ts';
 import { STAGES, jobIdFor, stageDefinitions, type StageName, type StagePayload } from '@triage/contracts';
 
@@ -12,7 +12,7 @@ export type StageQueues = {
   close(): Promise<void>;
 };
 
-export function createStageQueues(connection: Redis, prefix: string): StageQueues {
+export function createStageQueues(connection: RedisConnection, prefix: string): StageQueues {
   const queues = Object.fromEntries(
     STAGES.map((s) => [s, new Queue(s, { connection, prefix })]),
   ) as { [S in StageName]: Queue };

@@ -5,3 +5,4 @@ export * from './wait.ts';
 export * from './stage-env.ts';
 export * from './test-keyring.ts';
 export * from './shared-dir.ts';
+export * from './redis-cluster.ts';

@@ -2,12 +2,13 @@
 import { auditHeadCommand } from './audit-head.command.ts';
 import { auditSampleCommand } from './audit-sample.command.ts';
 import { splitArgs, type Command } from './command.ts';
+import { driftReportCommand } from './drift.command.ts';
 import { ingestCommand } from './ingest.command.ts';
 import { mllpCommand } from './mllp.command.ts';
 import { policyPauseCommand, policyResumeCommand } from './policy-pause.command.ts';
 import { watchCommand } from './watch.command.ts';
 
-export const COMMANDS: Command[] = [auditSampleCommand as unknown as Command, auditHeadCommand as unknown as Command, mllpCommand as unknown as Command, policyPauseCommand as unknown as Command, policyResumeCommand as unknown as Command, ingestCommand as unknown as Command, watchCommand as unknown as Command];
+export const COMMANDS: Command[] = [auditSampleCommand as unknown as Command, auditHeadCommand as unknown as Command, mllpCommand as unknown as Command, policyPauseCommand as unknown as Command, policyResumeCommand as unknown as Command, ingestCommand as unknown as Command, watchCommand as unknown as Command, driftReportCommand as unknown as Command];
 
 export function findCommand(argv: string[]): { command: Command; rest: string[] } | null {
   for (const command of COMMANDS) {
