@@ -16,3 +16,4 @@ export * from './audit-sample.repo.ts';
 export * from './interface-messages.repo.ts';
 export * from './audit-sequencer.ts';
 export * from './pauses.repo.ts';
+export * from './drift.repo.ts';

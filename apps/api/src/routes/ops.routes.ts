@@ -7,6 +7,7 @@ import { type ApiDeps } from '../api-deps.ts';
 import { audit } from '../request-helpers.ts';
 import { DocumentPurgedError, listFailures, replayDocument } from '../services/ops.service.ts';
 import { createOpsMetrics } from '../services/ops-metrics.ts';
+import { createDriftMetrics } from '../services/drift-metrics.ts';
 
 export const failuresQuery = z
   .object({ reason: z.string().max(50).optional(), stage: stageName.optional(), limit: z.coerce.number().int().min(1).max(1000).optional() })
@@ -16,6 +17,7 @@ const idParams = z.object({ id: z.string().uuid() });
 
 export function opsRoutes(deps: ApiDeps) {
   createOpsMetrics(deps.registry, deps.db);
+  createDriftMetrics(deps.registry, deps.db);
   return async (app: FastifyInstance) => {
     app.get('/v1/failures', async (req) => {
       const q = parse(failuresQuery, req.query);

@@ -1,7 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { Db } from '@triage/db';
 // Relative: @triage/api does not depend on @triage/evaluation, whose index would also load the classifier stack.
-import { buildDriftReport, type DriftReport } from '../../../../packages/evaluation/src/drift/drift-report.ts';
+import { buildDriftReport, type DriftReport } from '@triage/evaluation/drift';
 
 export type DriftMetricsOptions = {
   liveMs?: number;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { migrate, openDb } from '@triage/db';
-import { DEFAULT_MIN_SAMPLES, driftExitCode, parseDuration, renderDriftMarkdown, runDriftReport } from '../../../../packages/evaluation/src/drift/drift-report.ts';
+import { DEFAULT_MIN_SAMPLES, driftExitCode, parseDuration, renderDriftMarkdown, runDriftReport } from '@triage/evaluation/drift';
 import { cliActor } from '../cli-actor.ts';
 import { dbTls } from '../runtime.ts';
 import type { Command } from './command.ts';
