@@ -1,15 +1,10 @@
 import { Gauge, type Registry } from 'prom-client';
 import { auditBacklog, listPauses, type Db } from '@triage/db';
+import { scrapeSnapshot } from './scrape-snapshot.ts';
 
 /** Operator gauges read from Postgres at scrape time: the audit sequencer's backlog, and the pause switch. */
 export function createOpsMetrics(registry: Registry, db: Db) {
-  let pending: Promise<{ pending: number; oldestMs: number } | null> | null = null;
-  const snapshot = () => {
-    pending ??= auditBacklog(db)
-      .catch(() => null)
-      .finally(() => setTimeout(() => (pending = null), 0));
-    return pending;
-  };
+  const snapshot = scrapeSnapshot(() => auditBacklog(db));
   new Gauge({
     name: 'triage_audit_pending_events',
     help: 'Audit events written but not yet in the hash chain',

@@ -1,5 +1,6 @@
 import { Gauge, Histogram, type Registry } from 'prom-client';
 import { reviewStats, routingRates, type Executor } from '@triage/db';
+import { scrapeSnapshot } from './scrape-snapshot.ts';
 
 export type ReviewStats = Awaited<ReturnType<typeof computeReviewStats>>;
 
@@ -20,14 +21,7 @@ export async function computeReviewStats(db: Executor, now = new Date(), since =
 
 /** The same numbers for Prometheus; gauges are read from Postgres at scrape time, so every API process agrees. */
 export function createReviewMetrics(registry: Registry, stats: () => Promise<ReviewStats>) {
-  let pending: Promise<ReviewStats | null> | null = null;
-  // One query set per scrape, shared by the gauges below.
-  const snapshot = () => {
-    pending ??= stats()
-      .catch(() => null)
-      .finally(() => setTimeout(() => (pending = null), 0));
-    return pending;
-  };
+  const snapshot = scrapeSnapshot(stats);
   new Gauge({
     name: 'triage_review_queue_size',
     help: 'Open review tasks',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { auditBacklog, auditHead, migrate, openDb } from '@triage/db';
-import { dbTls } from '../runtime.ts';
+import { auditBacklog, auditHead } from '@triage/db';
+import { withDb } from '../cli-db.ts';
 import type { Command } from './command.ts';
 
 const args = z.object({}).strict();
@@ -11,14 +11,8 @@ export const auditHeadCommand: Command<typeof args> = {
   usage: 'audit head                             print the audit chain head {seq, hash, sequencedAt} and the unchained backlog',
   args,
   async run(_a, { config }) {
-    const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite`, tls: dbTls(config) });
-    try {
-      await migrate(h, config.DATABASE_URL, dbTls(config));
-      const [head, backlog] = await Promise.all([auditHead(h.db), auditBacklog(h.db)]);
-      console.log(JSON.stringify({ seq: head?.seq ?? 0, hash: head?.hash ?? null, sequencedAt: head?.sequencedAt ?? null, pending: backlog.pending, oldestPendingMs: backlog.oldestMs }));
-      return 0;
-    } finally {
-      await h.close();
-    }
+    const [head, backlog] = await withDb(config, (db) => Promise.all([auditHead(db), auditBacklog(db)]));
+    console.log(JSON.stringify({ seq: head?.seq ?? 0, hash: head?.hash ?? null, sequencedAt: head?.sequencedAt ?? null, pending: backlog.pending, oldestPendingMs: backlog.oldestMs }));
+    return 0;
   },
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { migrate, openDb, sampleAutoRouted } from '@triage/db';
+import { sampleAutoRouted } from '@triage/db';
 import { cliActor } from '../cli-actor.ts';
-import { dbTls } from '../runtime.ts';
+import { withDb } from '../cli-db.ts';
 import type { Command } from './command.ts';
 
 const args = z
@@ -18,15 +18,9 @@ export const auditSampleCommand: Command<typeof args> = {
   usage: 'audit-sample --rate R [--since ISO] [--limit N]   open review tasks for a random share R of auto-routed referrals (default since 7 days)',
   args,
   async run(a, { config }) {
-    const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite`, tls: dbTls(config) });
-    try {
-      await migrate(h, config.DATABASE_URL, dbTls(config));
-      const since = a.since ?? new Date(Date.now() - 7 * 86_400_000);
-      const r = await sampleAutoRouted(h.db, { since, rate: a.rate, ...(a.limit !== undefined && { limit: a.limit }), actor: cliActor() });
-      console.log(JSON.stringify({ eligible: r.eligible, sampled: r.sampled }));
-      return 0;
-    } finally {
-      await h.close();
-    }
+    const since = a.since ?? new Date(Date.now() - 7 * 86_400_000);
+    const r = await withDb(config, (db) => sampleAutoRouted(db, { since, rate: a.rate, ...(a.limit !== undefined && { limit: a.limit }), actor: cliActor() }));
+    console.log(JSON.stringify({ eligible: r.eligible, sampled: r.sampled }));
+    return 0;
   },
 };

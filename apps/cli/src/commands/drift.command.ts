@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { migrate, openDb } from '@triage/db';
 import { DEFAULT_MIN_SAMPLES, driftExitCode, parseDuration, renderDriftMarkdown, runDriftReport } from '@triage/evaluation/drift';
 import { cliActor } from '../cli-actor.ts';
-import { dbTls } from '../runtime.ts';
+import { withDb } from '../cli-db.ts';
 import type { Command } from './command.ts';
 
 const duration = z
@@ -27,20 +26,10 @@ export const driftReportCommand: Command<typeof args> = {
   usage: 'drift report [--since 1d] [--reference 30d] [--model V] [--format markdown|json] [--min-samples 50]   PSI/KS/χ² drift per model; exit 2 on alert',
   args,
   async run(a, { config }) {
-    const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite`, tls: dbTls(config) });
-    try {
-      await migrate(h, config.DATABASE_URL, dbTls(config));
-      const report = await runDriftReport(h.db, {
-        liveMs: a.since,
-        referenceMs: a.reference,
-        model: a.model,
-        minSamples: a['min-samples'],
-        actor: cliActor(),
-      });
-      console.log(a.format === 'json' ? JSON.stringify(report, null, 2) : renderDriftMarkdown(report));
-      return driftExitCode(report);
-    } finally {
-      await h.close();
-    }
+    const report = await withDb(config, (db) =>
+      runDriftReport(db, { liveMs: a.since, referenceMs: a.reference, model: a.model, minSamples: a['min-samples'], actor: cliActor() }),
+    );
+    console.log(a.format === 'json' ? JSON.stringify(report, null, 2) : renderDriftMarkdown(report));
+    return driftExitCode(report);
   },
 };

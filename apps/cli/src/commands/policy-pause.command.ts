@@ -1,22 +1,12 @@
 import { z } from 'zod';
-import { ALL_TEAMS, migrate, openDb, pauseRouting, resumeRouting } from '@triage/db';
+import { ALL_TEAMS, pauseRouting, resumeRouting } from '@triage/db';
 import { loadPolicy } from '@triage/routing';
 import { cliActor } from '../cli-actor.ts';
-import { dbTls } from '../runtime.ts';
+import { withDb } from '../cli-db.ts';
 import type { Command } from './command.ts';
 
 const pauseArgs = z.object({ team: z.string().min(1).optional(), reason: z.string().min(3, 'say why (at least 3 characters)') }).strict();
 const resumeArgs = z.object({ team: z.string().min(1).optional() }).strict();
-
-async function withDb<T>(config: Parameters<Command['run']>[1]['config'], fn: (db: Awaited<ReturnType<typeof openDb>>['db']) => Promise<T>): Promise<T> {
-  const h = await openDb({ url: config.DATABASE_URL, embeddedDir: `${config.DATA_DIR}/pglite`, tls: dbTls(config) });
-  try {
-    await migrate(h, config.DATABASE_URL, dbTls(config));
-    return await fn(h.db);
-  } finally {
-    await h.close();
-  }
-}
 
 /** A team must exist in the running policy: a typo would pause nothing while the operator thinks it is paused. */
 function scopeOf(team: string | undefined, policyPath: string): string {
