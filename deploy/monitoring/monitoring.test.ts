@@ -17,7 +17,7 @@ function registeredMetrics(): Set<string> {
       const p = join(dir, f);
       if (statSync(p).isDirectory()) walk(p);
       else if (f.endsWith('.ts') && !f.endsWith('.test.ts')) {
-        for (const m of readFileSync(p, 'utf8').matchAll(/(?:name: |ratio\()'(triage_[a-z_]+)'/g)) names.add(m[1]!);
+        for (const m of readFileSync(p, 'utf8').matchAll(/(?:name: |ratio\()'(triage_[a-z0-9_]+)'/g)) names.add(m[1]!);
       }
     }
   };
@@ -26,7 +26,7 @@ function registeredMetrics(): Set<string> {
   return names;
 }
 
-const referenced = (exprs: string[]) => new Set(exprs.flatMap((e) => [...e.matchAll(/\btriage_[a-z_]+/g)].map((m) => m[0].replace(/_(bucket|sum|count)$/, ''))));
+const referenced = (exprs: string[]) => new Set(exprs.flatMap((e) => [...e.matchAll(/\btriage_[a-z0-9_]+/g)].map((m) => m[0].replace(/_(bucket|sum|count)$/, ''))));
 
 describe('monitoring', () => {
   const metrics = registeredMetrics();

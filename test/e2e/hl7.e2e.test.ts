@@ -211,6 +211,12 @@ describe('HL7 v2 over HTTP', () => {
     expect(codes.CA).toEqual(['MDM-T02-03.hl7']);
     expect(Object.keys(codes).sort()).toEqual(['AA', 'AR', 'CA', 'CR']);
   });
+  it('counts messages by channel and outcome and times the ACK', async () => {
+    const metrics = await (await fetch(`${sys.url}/metrics`)).text();
+    expect(metrics).toMatch(/triage_hl7_messages_total\{channel="mllp",status="accepted"\} [1-9]/);
+    expect(metrics).toMatch(/triage_hl7_messages_total\{channel="http",status="rejected"\} [1-9]/);
+    expect(metrics).toMatch(/triage_hl7_ack_seconds_bucket\{le="0.05",channel="mllp"\} \d+/);
+  });
   it('refuses the transport without a token or a body', async () => {
     expect((await post(ref('E2E-H3'), 'nope')).status).toBe(401);
     expect((await post('')).status).toBe(400);

@@ -54,7 +54,7 @@ export async function startSystem(
   const workers = startWorkers(rt, registry, opts.workers === false ? [] : STAGES, config.WORKER_CONCURRENCY);
   const { app, address } = await startApi(rt, registry);
   // An ephemeral port per system, so e2e files running side by side never share a listener.
-  const mllp = (await startMllp(rt, { port: 0 }))!;
+  const mllp = (await startMllp(rt, { port: 0, registry }))!;
   return {
     url: address,
     mllpPort: mllp.port,

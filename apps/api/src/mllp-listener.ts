@@ -1,5 +1,7 @@
 import { startMllpServer, type Encoding, type MllpServer } from '@triage/hl7';
+import type { Registry } from 'prom-client';
 import { receiveHl7, tooLargeAck, type Hl7IntakeDeps } from './services/hl7-intake.service.ts';
+import { hl7Metrics } from './services/hl7-metrics.ts';
 
 export type MllpListenerOptions = {
   port: number;
@@ -9,11 +11,14 @@ export type MllpListenerOptions = {
   /** Encoding per sending application (`MSH-3^MSH-4` or `MSH-3`), for senders that do not fill MSH-18. */
   senderEncodings?: Record<string, Encoding>;
   endpoint?: string;
+  /** Where `triage_hl7_*` metrics go (the API's registry when the listener runs in `triage api`). */
+  registry?: Registry;
 };
 
 /** HL7 v2 over MLLP: every frame is stored (or refused) by `receiveHl7` before its ACK is written. */
 export async function startMllpListener(deps: Hl7IntakeDeps, opts: MllpListenerOptions): Promise<MllpServer> {
   const endpoint = opts.endpoint ?? `mllp:${opts.port}`;
+  const observe = opts.registry ? hl7Metrics(opts.registry) : null;
   const encodingFor = (payload: Buffer): Encoding => {
     if (!opts.senderEncodings) return opts.defaultEncoding;
     const msh = payload.subarray(0, 512).toString('latin1').replace(/^\uFEFF|^\xef\xbb\xbf/, '');
@@ -26,7 +31,9 @@ export async function startMllpListener(deps: Hl7IntakeDeps, opts: MllpListenerO
     { port: opts.port, host: opts.host, maxBytes: opts.maxBytes, endpoint, log: deps.log.child({ component: 'mllp' }) },
     {
       async message(payload, conn) {
+        const t0 = performance.now();
         const r = await receiveHl7(deps, { channel: 'mllp', endpoint, defaultEncoding: encodingFor(payload), actor: `mllp:${conn.id}`, ip: conn.remoteAddress }, payload);
+        observe?.('mllp', r.status, (performance.now() - t0) / 1000);
         deps.log.info({ component: 'mllp', connection: conn.id, status: r.status, messageId: r.messageId, documentId: r.documentId, bytes: payload.length }, 'hl7 message answered');
         return Buffer.from(r.ack, 'latin1');
       },

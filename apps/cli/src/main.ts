@@ -81,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
       const registry = createRegistry();
       const workers = startWorkers(rt, registry, STAGES, config.WORKER_CONCURRENCY);
       const { app, address } = await startApi(rt, registry);
-      const mllp = await startMllp(rt);
+      const mllp = await startMllp(rt, { registry });
       const watch = startWatchDirs(rt, config.WATCH_DIRS);
       const { token } = await createAuditedToken(rt.dbh.db, { role: 'admin', name: 'bootstrap', expiresAt: new Date(Date.now() + 86_400_000) }, cliActor());
       console.error(`\nreferral triage is running\n  API:       ${address}  (public URL ${publicUrl(config)})\n  database:  ${rt.dbh.kind === 'pglite' ? `embedded PGlite in ${config.DATA_DIR}/pglite` : 'DATABASE_URL'}\n  redis:     ${rt.redisUrl}\n  mail:      ${config.SMTP_URL ? 'SMTP_URL' : `.eml files in ${config.DATA_DIR}/mail`}\n  HL7 MLLP:  ${mllp ? `${config.HOST}:${mllp.port}` : 'off (MLLP_PORT=0)'}\n  admin token (24 h):\n`);
@@ -97,8 +97,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'api': {
       const rt = await openRuntime(config, 'triage-api', { embeddedRedis: false });
-      const { app, address } = await startApi(rt, createRegistry());
-      const mllp = await startMllp(rt);
+      const registry = createRegistry();
+      const { app, address } = await startApi(rt, registry);
+      const mllp = await startMllp(rt, { registry });
       rt.log.info({ address }, 'api listening');
       onShutdown(rt, async () => {
         await mllp?.close();

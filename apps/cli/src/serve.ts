@@ -166,13 +166,13 @@ export function onShutdown(rt: Runtime, fn: () => Promise<void>) {
 }
 
 /** The HL7 v2 listener, when MLLP_PORT is not 0; null otherwise. */
-export async function startMllp(rt: Runtime, overrides: { port?: number } = {}) {
+export async function startMllp(rt: Runtime, overrides: { port?: number; registry?: Registry } = {}) {
   const c = rt.config;
   const port = overrides.port ?? c.MLLP_PORT;
   if (port === 0 && overrides.port === undefined) return null;
   const server = await startMllpListener(
     { db: rt.dbh.db, blobs: rt.blobs, keyring: rt.keyring, queues: rt.queues, log: rt.log, clinics: rt.policy.clinics },
-    { port, host: c.HOST, maxBytes: c.MLLP_MAX_BYTES, defaultEncoding: c.HL7_DEFAULT_ENCODING, ...(c.HL7_SENDER_ENCODINGS ? { senderEncodings: c.HL7_SENDER_ENCODINGS } : {}) },
+    { port, host: c.HOST, maxBytes: c.MLLP_MAX_BYTES, defaultEncoding: c.HL7_DEFAULT_ENCODING, ...(overrides.registry ? { registry: overrides.registry } : {}), ...(c.HL7_SENDER_ENCODINGS ? { senderEncodings: c.HL7_SENDER_ENCODINGS } : {}) },
   );
   rt.log.info({ port: server.port }, 'mllp listening');
   return server;
