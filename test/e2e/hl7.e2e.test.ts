@@ -122,6 +122,11 @@ describe('HL7 v2 over MLLP', () => {
     const kept = await db().select().from(schema.interfaceMessages).where(sql`${schema.interfaceMessages.controlId} in ('E2E-3', 'E2E-4')`);
     expect(kept.map((k) => [k.controlId, k.status, k.errorCode]).sort()).toEqual([['E2E-3', 'error', 100], ['E2E-4', 'rejected', 200]]);
     expect(kept.every((k) => k.documentId === null)).toBe(true);
+    // An operator lists what was refused, and why, through the API.
+    const admin = await sys.token('admin');
+    const listed = await api('/v1/interface/messages?status=error', admin);
+    expect(listed.body.messages).toContainEqual(expect.objectContaining({ controlId: 'E2E-3', errorCode: 100, ackCode: 'AE', status: 'error' }));
+    expect((await api('/v1/interface/messages?status=nope', admin)).status).toBe(400);
   });
 
   it('reads byte-at-a-time frames, two frames in one write, and windows-1252 names', async () => {

@@ -29,6 +29,7 @@ export const accessPolicy: Record<string, RouteAccess> = {
   'GET /v1/documents/:id/original': ['reviewer', 'admin'],
   'POST /v1/documents/:id/replay': ['admin'],
   'GET /v1/failures': ['admin'],
+  'GET /v1/interface/messages': ['admin'],
   'GET /v1/audit/verify': ['auditor', 'admin'],
   'GET /v1/audit/head': ['auditor', 'admin'],
   'GET /v1/policy/pauses': ['reviewer', 'admin'],

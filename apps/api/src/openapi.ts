@@ -3,7 +3,7 @@ import { intakeFields, reviewDecision } from '@triage/contracts';
 import { accessPolicy } from './access-policy.ts';
 import { idParams } from './routes/documents.routes.ts';
 import { correction } from './routes/fields.routes.ts';
-import { failuresQuery, replayBody } from './routes/ops.routes.ts';
+import { failuresQuery, messagesQuery, replayBody } from './routes/ops.routes.ts';
 import { pageParams, pageQuery } from './routes/pages.routes.ts';
 import { pauseBody, resumeBody } from './routes/policy.routes.ts';
 import { listQuery, statsQuery } from './routes/review.routes.ts';
@@ -40,6 +40,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /v1/documents/:id/pages/:pageNo/image': { ...id, summary: 'a page rendered upright as PNG', query: pageQuery, responses: { 200: 'PNG', 404: 'no such page or a text document' }, produces: 'image/png' },
   'GET /v1/documents/:id/information-request.pdf': { tag: 'review', summary: 'the letter to the referrer listing what is missing', responses: { 200: 'PDF', 409: 'nothing is missing' }, produces: 'application/pdf' },
   'GET /v1/failures': { tag: 'operations', summary: 'failed documents and emails of unknown delivery', query: failuresQuery, responses: { 200: 'lists' } },
+  'GET /v1/interface/messages': { tag: 'operations', summary: 'HL7 and FHIR messages received: sender, control id, outcome, ACK, reason (no content)', query: messagesQuery, responses: { 200: '`{messages}`' } },
   'GET /v1/audit/verify': { tag: 'audit', summary: 'recompute the audit hash chain', responses: { 200: '`{ok, events, pending}` or the first broken link' } },
   'GET /v1/audit/head': { tag: 'audit', summary: 'the chain head for anchoring', responses: { 200: '`{seq, hash, sequencedAt}`' } },
   'GET /v1/policy/pauses': { tag: 'operations', summary: 'active pauses of automatic routing', responses: { 200: '`{pauses}`' } },

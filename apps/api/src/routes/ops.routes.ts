@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { stageName } from '@triage/contracts';
-import { auditHead, listUnknownEmails, verifyAuditChain } from '@triage/db';
+import { auditHead, listMessages, listUnknownEmails, verifyAuditChain } from '@triage/db';
 import { ApiError } from '../errors.ts';
 import { type ApiDeps } from '../api-deps.ts';
 import { audit } from '../request-helpers.ts';
@@ -13,6 +13,9 @@ export const failuresQuery = z
   .object({ reason: z.string().max(50).optional(), stage: stageName.optional(), limit: z.coerce.number().int().min(1).max(1000).optional() })
   .strict();
 export const replayBody = z.object({ fromStage: stageName.optional() }).strict();
+export const messagesQuery = z
+  .object({ status: z.enum(['accepted', 'error', 'rejected']).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() })
+  .strict();
 const idParams = z.object({ id: z.string().uuid() });
 
 export function opsRoutes(deps: ApiDeps) {
@@ -22,6 +25,34 @@ export function opsRoutes(deps: ApiDeps) {
     app.get('/v1/failures', async (req) => {
       const q = parse(failuresQuery, req.query);
       return { failures: await listFailures(deps.db, q), unknownEmails: await listUnknownEmails(deps.db) };
+    });
+
+    // HL7/FHIR messages as an operator sees them: what came, from whom, what was answered and why (never content).
+    app.get('/v1/interface/messages', async (req) => {
+      const q = parse(messagesQuery, req.query ?? {});
+      const rows = await listMessages(deps.db, { ...(q.status ? { status: q.status } : {}), ...(q.limit ? { limit: q.limit } : {}) });
+      return {
+        messages: rows.map((m) => ({
+          id: m.id,
+          protocol: m.protocol,
+          channel: m.channel,
+          endpoint: m.endpoint,
+          sender: m.sender,
+          controlId: m.controlId,
+          messageType: m.messageType,
+          status: m.status,
+          action: m.action,
+          ackCode: m.ackCode,
+          errorCode: m.errorCode,
+          errorText: m.errorText,
+          flags: m.flags,
+          documentId: m.documentId,
+          relatedDocumentId: m.relatedDocumentId,
+          bytes: m.byteSize,
+          sha256: m.sha256,
+          receivedAt: m.receivedAt,
+        })),
+      };
     });
 
     app.get('/v1/audit/verify', async () => verifyAuditChain(deps.db));
