@@ -116,3 +116,28 @@ describe('interpretMessage on invented referrals', () => {
     expect(r.attachments[0]).toMatchObject({ data: big, at: 'OBX-5.1 (OBX 1)' });
   });
 });
+
+describe('embedded documents in real-world shapes', () => {
+  const head = ['MSH|^~\\&|EHR|CLINIC|TRIAGE|HOSP|20261201||MDM^T02|M-1|P|2.5', 'PID|1||M1^^^H^MR||Doe^Jo', 'TXA|1|CN|AP|||||||||DOC-1'];
+  const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(3000, 0x41)]);
+  it('joins a document split over consecutive OBX segments with the same OBX-3 and OBX-4', () => {
+    const b64 = pdf.toString('base64');
+    const chunks = b64.match(/.{1,1000}/g)!;
+    const obx = chunks.map((c, i) => `OBX|${i + 1}|ED|LETTER^Referral letter||${i === 0 ? '^AP^PDF^Base64^' : '^^^^'}${c}||||||F`);
+    const r = interpretMessage(parseMessage([...head, ...obx].join('\r')));
+    expect(r.attachments).toHaveLength(1);
+    expect(r.attachments[0]!.data.equals(pdf)).toBe(true);
+    expect(r.attachments[0]!.at).toBe(`OBX-5.5 (OBX 1+${chunks.length - 1})`);
+  });
+  it('decodes chunks that are each padded base64 one by one', () => {
+    const a = Buffer.from('%PDF-1.4 part one.');
+    const b = Buffer.from(' part two!');
+    const obx = [a, b].map((x, i) => `OBX|${i + 1}|ED|LETTER||^AP^PDF^Base64^${x.toString('base64')}||||||F`);
+    const r = interpretMessage(parseMessage([...head, ...obx].join('\r')));
+    expect(r.attachments[0]!.data.toString()).toBe('%PDF-1.4 part one. part two!');
+  });
+  it('reads a message inside a batch envelope (FHS/BHS … BTS/FTS)', () => {
+    const text = ['FHS|^~\\&|EHR', 'BHS|^~\\&|EHR', ...head, 'BTS|1', 'FTS|1'].join('\r');
+    expect(interpretMessage(parseMessage(text)).key).toBe('DOC-1');
+  });
+});

@@ -309,35 +309,62 @@ function clinics(msg: Hl7Message): { raw: string; at: string }[] {
 
 const BASE64 = /^[A-Za-z0-9+/=\s]+$/;
 
-/** ED observations (OBX-2 = ED): senders put the data in OBX-5.5 as the standard says, or in OBX-5.1. */
+/**
+ * ED observations (OBX-2 = ED): senders put the data in OBX-5.5 as the standard says, or in OBX-5.1. A large
+ * document is often split over consecutive OBX segments with the same OBX-3 and OBX-4: those chunks are one
+ * document, joined in order before decoding.
+ */
 function embedded(msg: Hl7Message, notes: string[]): Hl7Attachment[] {
-  const out: Hl7Attachment[] = [];
+  type Part = { key: string; encoding: string; declaredType: string; data: string[]; at: string; first: number };
+  const parts: Part[] = [];
+  let previous: Part | null = null;
   msg.all('OBX').forEach((obx, i) => {
     const type = component(msg, obx.fields[2]).toUpperCase();
     if (type === 'RP') notes.push(`OBX ${i + 1}: a reference pointer, not fetched`);
-    if (type !== 'ED') return;
+    if (type !== 'ED') {
+      previous = null;
+      return;
+    }
     const raw = obx.fields[5] ?? '';
     const c = (n: number) => component(msg, raw, n);
-    const encoding = c(4).toUpperCase();
-    const declaredType = [c(2), c(3)].filter(Boolean).join('/').toLowerCase();
     let at = 'OBX-5.5';
     let data = c(5);
     if (!data && c(1).length > 64 && BASE64.test(c(1))) {
       data = c(1);
       at = 'OBX-5.1';
     }
+    const key = `${component(msg, obx.fields[3], 1)}|${obx.fields[4] ?? ''}`;
+    if (previous && previous.key === key && data) {
+      previous.data.push(data);
+      return;
+    }
     if (!data) {
       notes.push(`OBX ${i + 1}: ED without data`);
+      previous = null;
       return;
     }
-    const bytes = encoding === 'HEX' ? Buffer.from(data.replace(/[^0-9A-Fa-f]/g, ''), 'hex') : encoding === 'A' ? Buffer.from(data, 'latin1') : Buffer.from(data.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
-    if (!bytes.length) {
-      notes.push(`OBX ${i + 1}: ED data does not decode`);
-      return;
-    }
-    out.push({ data: bytes, declaredType, at: `${at} (OBX ${i + 1})` });
+    previous = { key, encoding: c(4).toUpperCase(), declaredType: [c(2), c(3)].filter(Boolean).join('/').toLowerCase(), data: [data], at, first: i + 1 };
+    parts.push(previous);
   });
+  const out: Hl7Attachment[] = [];
+  for (const p of parts) {
+    const bytes = decodeEd(p.encoding, p.data);
+    if (!bytes.length) {
+      notes.push(`OBX ${p.first}: ED data does not decode`);
+      continue;
+    }
+    out.push({ data: bytes, declaredType: p.declaredType, at: `${p.at} (OBX ${p.first}${p.data.length > 1 ? `+${p.data.length - 1}` : ''})` });
+  }
   return out;
+}
+
+function decodeEd(encoding: string, chunks: string[]): Buffer {
+  if (encoding === 'HEX') return Buffer.from(chunks.join('').replace(/[^0-9A-Fa-f]/g, ''), 'hex');
+  if (encoding === 'A') return Buffer.from(chunks.join(''), 'latin1');
+  const clean = chunks.map((d) => d.replace(/[^A-Za-z0-9+/=]/g, ''));
+  // Chunks padded on their own (each a whole base64 string) decode one by one; otherwise they are one string cut up.
+  const separately = clean.slice(0, -1).some((d) => d.endsWith('=') || d.length % 4 !== 0);
+  return separately ? Buffer.concat(clean.map((d) => Buffer.from(d, 'base64'))) : Buffer.from(clean.join(''), 'base64');
 }
 
 /** Clinical content only: the stated clinic and priority are kept out so the model judges the content alone. */

@@ -38,7 +38,7 @@ export function splitSegments(text: string): string[] {
 }
 
 export function parseMessage(text: string): Hl7Message {
-  const body = text.replace(/^\uFEFF/, '').replace(/^[\s\x0b]+/, '');
+  const body = unwrapBatch(text.replace(/^\uFEFF/, '').replace(/^[\s\x0b]+/, ''));
   if (!body.startsWith('MSH')) throw new Hl7ParseError(100, 'the message does not start with an MSH segment', 'MSH');
   if (body.length < 8) throw new Hl7ParseError(100, 'the MSH segment is too short to hold its delimiters', 'MSH-2');
   const field = body[3]!;
@@ -136,3 +136,13 @@ export function escapeValue(v: string, d: Delimiters): string {
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+
+/**
+ * A batch envelope (FHS/BHS … BTS/FTS) around exactly one message is read as that message; a batch of several is
+ * refused by the one-MSH rule, with the reason, rather than half-read.
+ */
+function unwrapBatch(text: string): string {
+  if (!/^(FHS|BHS)/.test(text)) return text;
+  const lines = splitSegments(text).filter((l) => !/^(FHS|BHS|BTS|FTS)/.test(l));
+  return lines.join('\r');
+}
