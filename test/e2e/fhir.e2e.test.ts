@@ -89,6 +89,17 @@ describe('FHIR R4', () => {
     expect(found.map((r) => r.id)).toEqual([id]);
   });
 
+  it('takes a large Bundle sent as plain application/json, with a BOM', async () => {
+    const bundle = await referral('R-5');
+    // A long clinical note makes the body larger than the API's 64 KB JSON limit.
+    (bundle.entry![0]!.resource as ServiceRequest).note = [{ text: 'Exertional chest tightness on stairs. '.repeat(3000) }];
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(bundle))]);
+    expect(body.length).toBeGreaterThan(64 * 1024);
+    const res = await fetch(`${sys.url}/fhir`, { method: 'POST', headers: { authorization: `Bearer ${await sys.token('intake', 'json-client')}`, 'content-type': 'application/json' }, body });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Bundle).entry![0]!.response!.status).toBe('201 Created');
+  });
+
   it('refuses an invalid resource with an OperationOutcome that names the path', async () => {
     const bad = { resourceType: 'ServiceRequest', status: 'active', intent: 'order', priority: 'whenever', subject: { display: 'x' } };
     const err = await fhir.createResource(bad as unknown as ServiceRequest).catch((e: unknown) => e);

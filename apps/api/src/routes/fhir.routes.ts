@@ -42,6 +42,9 @@ export function fhirRoutes(deps: ApiDeps) {
   return async (app: FastifyInstance) => {
     // FHIR JSON arrives as bytes (up to the upload limit: attachments are base64 inside it), hashed as sent.
     app.addContentTypeParser(FHIR_JSON, { parseAs: 'buffer', bodyLimit: deps.maxUploadBytes }, (_req, b, done) => done(null, b));
+    // Many FHIR clients send plain application/json: here it is FHIR too, with the same limit (not the API's 64 KB).
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: deps.maxUploadBytes }, (_req, b, done) => done(null, b));
 
     app.get('/fhir/metadata', async (req, reply) => send(reply, 200, capabilityStatement(`${base(req)}/fhir`)));
 

@@ -26,7 +26,8 @@ const outcome = (status: number, code: Parameters<typeof operationOutcome>[1], t
 export async function receiveFhir(deps: StructuredIntakeDeps, caller: FhirCaller, bytes: Buffer, expect: FhirCreateType | 'Bundle'): Promise<FhirResponse> {
   let json: unknown;
   try {
-    json = JSON.parse(bytes.toString('utf8'));
+    // A BOM is tolerated, as on HL7: Windows tools write one.
+    json = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
   } catch {
     return outcome(400, 'invalid', 'the body is not JSON: send a FHIR R4 resource as application/fhir+json');
   }
