@@ -21,7 +21,9 @@ const BOOTED = /"msg":"(workers started|api listening)"/;
 
 export function spawnTriage(name: string, args: string[], env: Record<string, string>, logs: string[]): Proc {
   // node itself, not the tsx CLI: the tsx CLI wraps a second process and would take the signals.
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // TRIAGE_NODE_ARGS: extra node flags for the children (e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile a bench).
+  const nodeArgs = (process.env.TRIAGE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   // A pipe chunk can end mid-line: keep the tail until its newline arrives.
   const lines = () => {
     let tail = '';
