@@ -1,4 +1,4 @@
-import { startMllpServer, type Encoding, type MllpServer } from '@triage/hl7';
+import { ackHeader, startMllpServer, type Encoding, type MllpServer } from '@triage/hl7';
 import type { Registry } from 'prom-client';
 import { receiveHl7, tooLargeAck, type Hl7IntakeDeps } from './services/hl7-intake.service.ts';
 import { hl7Metrics } from './services/hl7-metrics.ts';
@@ -21,10 +21,9 @@ export async function startMllpListener(deps: Hl7IntakeDeps, opts: MllpListenerO
   const observe = opts.registry ? hl7Metrics(opts.registry) : null;
   const encodingFor = (payload: Buffer): Encoding => {
     if (!opts.senderEncodings) return opts.defaultEncoding;
-    const msh = payload.subarray(0, 512).toString('latin1').replace(/^\uFEFF|^\xef\xbb\xbf/, '');
-    const f = msh.split(msh[3] ?? '|');
-    const app = (f[2] ?? '').split(msh[4] ?? '^')[0]!;
-    const fac = (f[3] ?? '').split(msh[4] ?? '^')[0]!;
+    const h = ackHeader(payload.subarray(0, 512).toString('latin1'));
+    const app = h.sendingApplication.split(h.delimiters.component)[0]!;
+    const fac = h.sendingFacility.split(h.delimiters.component)[0]!;
     return opts.senderEncodings[`${app}^${fac}`] ?? opts.senderEncodings[app] ?? opts.defaultEncoding;
   };
   return startMllpServer(

@@ -45,13 +45,18 @@ type Actor = { actor: string; ip?: string | null };
  * Stores a message that makes no document (refused, or a cancel). Returns the stored row; if a concurrent copy of
  * the same message won the insert, that copy's row (and so its ACK).
  */
-export async function recordMessage(db: Db, m: NewInterfaceMessage, audit: Actor & { action: string; detail: Record<string, unknown> }): Promise<InterfaceMessageRow> {
+export async function recordMessage(
+  db: Db,
+  m: NewInterfaceMessage,
+  audit: Actor & { action: string; detail: Record<string, unknown> },
+  /** A cancel: the referrals it marks cancelled, in the same transaction. */
+  cancels: string[] = [],
+): Promise<InterfaceMessageRow> {
   return db.transaction(async (tx) => {
     const [row] = await tx.insert(interfaceMessages).values(m).onConflictDoNothing().returning();
     if (!row) return (await findMessage(tx, m))!;
-    if (m.action === 'cancel' && m.relatedDocumentId && m.status === 'accepted') {
-      const ids = (audit.detail.cancelled as string[] | undefined) ?? [m.relatedDocumentId];
-      await tx.update(documents).set({ cancelledAt: new Date(), updatedAt: new Date() }).where(and(inArray(documents.id, ids), isNull(documents.cancelledAt)));
+    if (cancels.length) {
+      await tx.update(documents).set({ cancelledAt: new Date(), updatedAt: new Date() }).where(and(inArray(documents.id, cancels), isNull(documents.cancelledAt)));
     }
     await appendAudit(tx, { actor: audit.actor, ip: audit.ip ?? null, action: audit.action, documentId: m.relatedDocumentId ?? null, detail: audit.detail });
     return row;

@@ -17,6 +17,10 @@ export type AckHeader = {
   trigger: string;
   /** MSH-15/16 present: the sender asked for enhanced acknowledgement. */
   enhanced: boolean;
+  /** MSH-9.1^MSH-9.2, e.g. `REF^I12` (empty when unreadable). */
+  messageType: string;
+  /** MSH-16.1: AL, SU, ER, NE, or null (whether the sender wants an application response). */
+  appAck: string | null;
   delimiters: Delimiters;
 };
 
@@ -24,7 +28,8 @@ const DEFAULT_DELIMITERS: Delimiters = { field: '|', component: '^', repetition:
 
 /** MSH fields from the first segment of raw text, without validating anything else. */
 export function ackHeader(text: string): AckHeader {
-  const line = text.replace(/^\uFEFF/, '').replace(/^[\s\x0b]+/, '').split(/\r\n|\r|\n/)[0] ?? '';
+  // Raw bytes read as latin-1 show a UTF-8 BOM as three characters; MSH itself is ASCII in every encoding taken.
+  const line = text.replace(/^(?:\uFEFF|\xef\xbb\xbf)/, '').replace(/^[\s\x0b]+/, '').split(/\r\n|\r|\n/)[0] ?? '';
   const ok = line.startsWith('MSH') && line.length >= 8 && !/[A-Za-z0-9\s]/.test(line[3]!);
   const f = ok ? line.split(line[3]!) : [];
   const enc = f[1] ?? '';
@@ -43,6 +48,8 @@ export function ackHeader(text: string): AckHeader {
     version: at(12).split(delimiters.component)[0] || '2.5',
     trigger: at(9).split(delimiters.component)[1] ?? '',
     enhanced: at(15).trim() !== '' || at(16).trim() !== '',
+    messageType: at(9).split(delimiters.component).slice(0, 2).join('^').slice(0, 20),
+    appAck: at(16).split(delimiters.component)[0]!.trim().toUpperCase().slice(0, 2) || null,
     delimiters,
   };
 }

@@ -59,20 +59,17 @@ export function fhirRoutes(deps: ApiDeps) {
     app.post('/fhir', create('Bundle'));
     for (const t of CREATE_TYPES) app.post(`/fhir/${t}`, create(t));
 
-    app.get('/fhir/ServiceRequest/:id', async (req, reply) => {
-      const p = idParams.safeParse(req.params);
-      const doc = p.success ? await readable(req, p.data.id) : null;
-      if (!doc) return notFound(reply, 'such ServiceRequest');
-      await audit(deps.db, req, 'fhir_read', { resource: 'ServiceRequest' }, doc.id);
-      return send(reply, 200, (await fhirView(deps, doc)).serviceRequest);
-    });
-    app.get('/fhir/Task/:id', async (req, reply) => {
-      const p = idParams.safeParse(req.params);
-      const doc = p.success ? await readable(req, p.data.id) : null;
-      if (!doc) return notFound(reply, 'such Task');
-      await audit(deps.db, req, 'fhir_read', { resource: 'Task' }, doc.id);
-      return send(reply, 200, (await fhirView(deps, doc)).task);
-    });
+    // A document is a ServiceRequest and a Task with its own id.
+    for (const resource of ['ServiceRequest', 'Task'] as const) {
+      app.get(`/fhir/${resource}/:id`, async (req, reply) => {
+        const p = idParams.safeParse(req.params);
+        const doc = p.success ? await readable(req, p.data.id) : null;
+        if (!doc) return notFound(reply, `such ${resource}`);
+        await audit(deps.db, req, 'fhir_read', { resource }, doc.id);
+        const view = await fhirView(deps, doc);
+        return send(reply, 200, resource === 'Task' ? view.task : view.serviceRequest);
+      });
+    }
 
     // Searches: identifier on ServiceRequest, focus on Task, target on Provenance. Anything else is a 400.
     const search = (param: string, resource: 'ServiceRequest' | 'Task' | 'Provenance', find: (v: string) => Promise<DocumentRow[]>) => async (req: FastifyRequest, reply: FastifyReply) => {

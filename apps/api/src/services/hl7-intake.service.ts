@@ -51,10 +51,9 @@ export function tooLargeAck(head: Buffer, bytes: number, maxBytes: number): stri
   return buildAck(ackHeader(head.toString('latin1')), 'reject', { error: { code: 207, text: `message of ${bytes} bytes is over the ${maxBytes}-byte limit` } });
 }
 
-async function receive(deps: Hl7IntakeDeps, at: Hl7Endpoint, bytes: Buffer, rawHeader: AckHeader): Promise<Hl7Result> {
+async function receive(deps: Hl7IntakeDeps, at: Hl7Endpoint, bytes: Buffer, header: AckHeader): Promise<Hl7Result> {
   const sha256 = sha256Hex(bytes);
   const decoded = decodeMessage(bytes, at.defaultEncoding);
-  const header = ackHeader(decoded.text);
   const sender = `${first(header.sendingApplication, header)}^${first(header.sendingFacility, header)}`;
   const identity = { sender, controlId: header.controlId, sha256 };
   const { same: stored, reused } = await seenControlId(deps.db, identity);
@@ -73,12 +72,11 @@ async function receive(deps: Hl7IntakeDeps, at: Hl7Endpoint, bytes: Buffer, rawH
     createdBy: at.tokenId ?? null,
   };
   const refuse = async (outcome: 'error' | 'reject', error: AckError, messageType: string | null) => {
-    const h = header.controlId ? header : rawHeader;
-    const ack = buildAck(h, outcome, { error });
+    const ack = buildAck(header, outcome, { error });
     const { key, keyId } = await deps.blobs.put(bytes, binding.message(messageId));
     const row = await recordMessage(
       deps.db,
-      { ...base, messageType, storageKey: key, storageKeyId: keyId, status: outcome === 'error' ? 'error' : 'rejected', errorCode: error.code, errorText: error.text, ackCode: ackCode(outcome, h.enhanced), ack },
+      { ...base, messageType, storageKey: key, storageKeyId: keyId, status: outcome === 'error' ? 'error' : 'rejected', errorCode: error.code, errorText: error.text, ackCode: ackCode(outcome, header.enhanced), ack },
       { actor: at.actor, ip: at.ip ?? null, action: 'hl7_refused', detail: { messageId, code: error.code, location: error.location ?? null, sender, channel: at.channel } },
     );
     return { status: row.status as 'error' | 'rejected', ack: row.ack!, messageId: row.id };
@@ -89,14 +87,14 @@ async function receive(deps: Hl7IntakeDeps, at: Hl7Endpoint, bytes: Buffer, rawH
     referral = interpretMessage(parseMessage(decoded.text));
   } catch (e) {
     if (e instanceof Hl7ParseError) return refuse('error', { code: e.code, text: e.message, location: e.location }, null);
-    if (e instanceof Hl7RejectError) return refuse(e.outcome, { code: e.code, text: e.message, location: e.location }, typeOf(decoded.text));
+    if (e instanceof Hl7RejectError) return refuse(e.outcome, { code: e.code, text: e.message, location: e.location }, header.messageType);
     throw e;
   }
 
   const accepted = buildAck(header, 'accept');
   const r = await acceptStructured(
     deps,
-    { protocol: 'hl7v2', channel: at.channel, endpoint: at.endpoint, tokenId: at.tokenId ?? null, actor: at.actor, ip: at.ip ?? null, ...identity, bytes, messageId, controlIdReused: reused, appAck: parsedAppAck(decoded.text, header) },
+    { protocol: 'hl7v2', channel: at.channel, endpoint: at.endpoint, tokenId: at.tokenId ?? null, actor: at.actor, ip: at.ip ?? null, ...identity, bytes, messageId, controlIdReused: reused, appAck: header.appAck },
     {
       source: 'hl7',
       messageType: referral.messageType,
@@ -119,16 +117,3 @@ async function receive(deps: Hl7IntakeDeps, at: Hl7Endpoint, bytes: Buffer, rawH
 }
 
 const first = (v: string, h: AckHeader) => v.split(h.delimiters.component)[0]!.slice(0, 100);
-const typeOf = (text: string) => {
-  const h = ackHeader(text);
-  const line = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/)[0] ?? '';
-  const f = line.split(h.delimiters.field)[8] ?? '';
-  return f.split(h.delimiters.component).slice(0, 2).join('^').slice(0, 20);
-};
-
-/** MSH-16 (application acknowledgement type), first component. */
-function parsedAppAck(text: string, h: AckHeader): string | null {
-  const line = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/)[0] ?? '';
-  const v = (line.split(h.delimiters.field)[15] ?? '').split(h.delimiters.component)[0]!.trim().toUpperCase();
-  return v ? v.slice(0, 2) : null;
-}

@@ -100,6 +100,7 @@ export async function acceptStructured(
       deps.db,
       { ...base, storageKey: key, storageKeyId: keyId, relatedDocumentId: prior[0]!.id, flags },
       { actor: a.actor, ip: a.ip ?? null, action: 'referral_cancelled_by_sender', detail: { ...detail, cancelled: prior.map((d) => d.id) } },
+      prior.map((d) => d.id),
     );
     return { outcome: 'accepted', ack: row.ack, documentId: prior[0]!.id, messageId: row.id };
   }
