@@ -36,7 +36,14 @@ export type ProcessesBenchResult = {
 };
 
 /** One run from outside: processes through the CLI, uploads and status reads over HTTP. */
-export async function runProcessesBench(o: { processes: string[]; documents: number; clients: number; limits?: boolean }): Promise<ProcessesBenchResult & { rawBullmq?: number; commits?: number }> {
+export async function runProcessesBench(o: {
+  processes: string[];
+  documents: number;
+  clients: number;
+  limits?: boolean;
+  /** Optional (deploy/monitoring/render): each worker gets its own WORKER_HTTP_PORT (`/metrics`); `booted` is awaited once every process runs, `done` once the last document is terminal, before teardown. */
+  observe?: { booted(run: { apiUrl: string; token: string; workerHttpPorts: number[] }): Promise<void>; done(): Promise<void> };
+}): Promise<ProcessesBenchResult & { rawBullmq?: number; commits?: number }> {
   const PROCS = o.processes;
   const N = o.documents;
   const C = o.clients;
@@ -61,13 +68,16 @@ export async function runProcessesBench(o: { processes: string[]; documents: num
     TRIAGE_ENCRYPTION_KEY: generateKeyLine('bench'),
   };
   const logs: string[] = [];
-  const procs: Proc[] = PROCS.map((p, i) => spawnTriage(`${p}-${i}`, p === 'api' ? ['api'] : ['worker'], env, logs));
+  const httpPorts = new Map<number, number>();
+  if (o.observe) for (const [i, p] of PROCS.entries()) if (p !== 'api') httpPorts.set(i, await freePort());
+  const procs: Proc[] = PROCS.map((p, i) => spawnTriage(`${p}-${i}`, p === 'api' ? ['api'] : ['worker'], httpPorts.has(i) ? { ...env, WORKER_HTTP_PORT: String(httpPorts.get(i)) } : env, logs));
   try {
     const base = `http://127.0.0.1:${port}`;
     for (const deadline = Date.now() + 120_000; procs.some((p) => p.bootedAt === undefined); await sleep(200)) {
       if (Date.now() > deadline) throw new Error(`processes did not boot:\n${logs.slice(-20).join('\n')}`);
     }
     const token = (await createToken(tdb.db, { role: 'intake', name: 'bench' })).token;
+    await o.observe?.booted({ apiUrl: base, token, workerHttpPorts: [...httpPorts.values()] });
     const letters = [CARDIO_LETTER, URO_LETTER];
     const docs = await Promise.all(Array.from({ length: N }, (_, i) => makeBornDigitalPdf([`${letters[i % 2]}\nbench copy ${i} ${Date.now()}`])));
     const cpu0 = procs.map((p) => cpuSeconds(p.child.pid));
@@ -101,6 +111,7 @@ export async function runProcessesBench(o: { processes: string[]; documents: num
     );
     const e2eSeconds = (performance.now() - t0) / 1000;
     const cpu = Object.fromEntries(procs.map((p, i) => [p.name, cpuSeconds(p.child.pid) - cpu0[i]!]));
+    await o.observe?.done();
     const stages = rowsOf<{ stage: string; p50: number; p95: number }>(
       await tdb.db.execute(sql`select stage,
           percentile_cont(0.5) within group (order by extract(epoch from ended_at - started_at) * 1000) as p50,

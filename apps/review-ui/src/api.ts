@@ -1,18 +1,12 @@
-import type { CaseDetail, ClaimResult, Decision, FieldsUpdate, Session, TaskList } from './types.ts';
+import { ApiError, createApiClient, type JsonBody, type QueryOf } from '@triage/api-client';
+import type { Decision, Session } from './types.ts';
 
-/** A non-2xx answer, carrying the API's `{error:{code, message, ...extra}}`. */
-export class ApiFailure extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly extra: Record<string, unknown>,
-  ) {
-    super(message);
-  }
-}
+/** A non-2xx answer, carrying the API's `{error:{code, message, ...extra}}` (the client's error, by its UI name). */
+export { ApiError as ApiFailure };
 
 type Listener = () => void;
+type TaskQuery = NonNullable<QueryOf<'/v1/review/tasks', 'get'>>;
+type FieldName = JsonBody<'/v1/review/tasks/{id}/fields', 'post'>['field'];
 
 /**
  * The only way the UI talks to the API: the session cookie authenticates (HttpOnly, the page never sees it);
@@ -23,33 +17,24 @@ export function createApi(base = '', fetchImpl: typeof fetch = (...a) => fetch(.
   const unauthorized = new Set<Listener>();
   // Claims this tab holds, so signing out can hand them back first instead of leaving them to expire.
   const held = new Set<string>();
+  const client = createApiClient({ baseUrl: base, credentials: 'same-origin', fetch: fetchImpl });
 
-  async function call<T>(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-    const res = await fetchImpl(`${base}${path}`, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
-      ...init,
-    });
-    const text = await res.text();
-    const json: unknown = text ? safeJson(text) : null;
-    if (!res.ok) {
-      const err = (json as { error?: { code?: string; message?: string } } | null)?.error ?? {};
-      const { code = 'http_' + res.status, message = res.statusText, ...extra } = err as Record<string, unknown>;
-      if (res.status === 401 && path !== '/v1/session') unauthorized.forEach((l) => l());
-      throw new ApiFailure(res.status, String(code), String(message), extra);
+  const csrf = () => (csrfToken ? { headers: { 'x-csrf-token': csrfToken } } : {});
+  /** A 401 means the session was lost, except from /v1/session itself (a wrong token is the form's business). */
+  const watched = async <T>(p: Promise<T>, session = false): Promise<T> => {
+    try {
+      return await p;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401 && !session) unauthorized.forEach((l) => l());
+      throw e;
     }
-    return json as T;
-  }
+  };
+  const task = (id: string) => ({ path: { id } });
 
   /** keepalive lets the release outlive the page (tab closed, navigation away). */
   const release = (id: string, keepalive = false) => {
     held.delete(id);
-    return call<null>('POST', `/v1/review/tasks/${encodeURIComponent(id)}/release`, {}, { keepalive });
+    return watched(client.post('/v1/review/tasks/{id}/release', { ...task(id), json: {}, keepalive, ...csrf() }));
   };
 
   const remember = (s: Session) => {
@@ -64,44 +49,38 @@ export function createApi(base = '', fetchImpl: typeof fetch = (...a) => fetch(.
         unauthorized.delete(l);
       };
     },
-    signIn: async (token: string) => remember(await call<Session>('POST', '/v1/session', { token })),
-    resume: async () => remember(await call<Session>('GET', '/v1/session')),
+    signIn: async (token: string) => remember(await watched(client.post('/v1/session', { json: { token }, ...csrf() }), true)),
+    resume: async () => remember(await watched(client.get('/v1/session'), true)),
     signOut: async () => {
       try {
         await Promise.allSettled([...held].map((id) => release(id)));
-        await call<null>('DELETE', '/v1/session');
+        await watched(client.delete('/v1/session', csrf()), true);
       } finally {
         csrfToken = null;
         held.clear();
       }
     },
-    tasks: (filters: Record<string, string> = {}) => {
-      const q = new URLSearchParams({ status: 'open', ...dropEmpty(filters) });
-      return call<TaskList>('GET', `/v1/review/tasks?${q}`);
-    },
-    task: (id: string) => call<CaseDetail>('GET', `/v1/review/tasks/${encodeURIComponent(id)}`),
+    tasks: (filters: Record<string, string> = {}) =>
+      // Filters come from the form as strings; the API validates them and answers 400 for a bad one.
+      watched(client.get('/v1/review/tasks', { query: { status: 'open', ...dropEmpty(filters) } as TaskQuery })),
+    task: (id: string) => watched(client.get('/v1/review/tasks/{id}', task(id))),
     claim: async (id: string) => {
-      const r = await call<ClaimResult>('POST', `/v1/review/tasks/${encodeURIComponent(id)}/claim`, {});
+      const r = await watched(client.post('/v1/review/tasks/{id}/claim', { ...task(id), json: {}, ...csrf() }));
       held.add(id);
       return r;
     },
     release,
     decide: async (id: string, d: Decision) => {
-      const r = await call<{ taskId: string; documentId: string; status: string; run: number }>(
-        'POST',
-        `/v1/review/tasks/${encodeURIComponent(id)}/decision`,
-        d,
-      );
+      const r = await watched(client.post('/v1/review/tasks/{id}/decision', { ...task(id), json: d, ...csrf() }));
       held.delete(id);
       return r;
     },
     /** `value: null` removes a value the document does not really carry. */
     correctField: (id: string, field: string, value: unknown) =>
-      call<FieldsUpdate>('POST', `/v1/review/tasks/${encodeURIComponent(id)}/fields`, { field, value }),
-    requestInformation: (id: string) =>
-      call<{ id: string; status: string }>('POST', `/v1/review/tasks/${encodeURIComponent(id)}/request-information`, {}),
-    informationReceived: (id: string) =>
-      call<{ id: string; status: string }>('POST', `/v1/review/tasks/${encodeURIComponent(id)}/information-received`, {}),
+      // Names come from the case's own fieldNames; the API refuses any other.
+      watched(client.post('/v1/review/tasks/{id}/fields', { ...task(id), json: { field: field as FieldName, value }, ...csrf() })),
+    requestInformation: (id: string) => watched(client.post('/v1/review/tasks/{id}/request-information', { ...task(id), json: {}, ...csrf() })),
+    informationReceived: (id: string) => watched(client.post('/v1/review/tasks/{id}/information-received', { ...task(id), json: {}, ...csrf() })),
     informationRequestUrl: (documentId: string) => `${base}/v1/documents/${encodeURIComponent(documentId)}/information-request.pdf`,
     pageImageUrl: (documentId: string, pageNo: number, dpi: number) =>
       `${base}/v1/documents/${encodeURIComponent(documentId)}/pages/${pageNo}/image?dpi=${dpi}`,
@@ -110,14 +89,6 @@ export function createApi(base = '', fetchImpl: typeof fetch = (...a) => fetch(.
 }
 
 export type Api = ReturnType<typeof createApi>;
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
 
 function dropEmpty(o: Record<string, string>) {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== ''));

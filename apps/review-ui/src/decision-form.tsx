@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { humanize } from './format.ts';
-import type { CaseDetail, Decision, RejectReason, Urgency } from './types.ts';
+import type { CaseDetail, ConfirmReason, CorrectReason, Decision, RejectReason, Urgency } from './types.ts';
 import { useShortcuts } from './use-shortcuts.ts';
 
 type Action = Decision['action'];
@@ -40,8 +40,8 @@ export function DecisionForm({
   const [action, setAction] = useState<Action>('confirm');
   const [urgency, setUrgency] = useState<Urgency>(predictedUrgency);
   const [specialty, setSpecialty] = useState(task.specialty);
-  const [correctReason, setCorrectReason] = useState<string | null>(null);
-  const [confirmReason, setConfirmReason] = useState('');
+  const [correctReason, setCorrectReason] = useState<CorrectReason | null>(null);
+  const [confirmReason, setConfirmReason] = useState<ConfirmReason | ''>('');
   const [rejectReason, setRejectReason] = useState<RejectReason>(options.rejectReasons[0] ?? 'not_a_referral');
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
@@ -167,7 +167,7 @@ export function DecisionForm({
         {action === 'confirm' && (
           <label className="field">
             Reason code (optional)
-            <select value={confirmReason} onChange={(e) => setConfirmReason(e.target.value)}>
+            <select value={confirmReason} onChange={(e) => setConfirmReason(e.target.value as ConfirmReason | '')}>
               {CONFIRM_REASONS.map(([v, l]) => (
                 <option key={v} value={v}>
                   {l}
@@ -210,7 +210,7 @@ export function DecisionForm({
             </label>
             <label className="field">
               Reason code
-              <select value={correctReason ?? derivedReason} onChange={(e) => setCorrectReason(e.target.value)}>
+              <select value={correctReason ?? derivedReason} onChange={(e) => setCorrectReason(e.target.value as CorrectReason)}>
                 {CORRECT_REASONS.map(([v, l]) => (
                   <option key={v} value={v}>
                     {l}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { boxesByPage, boxStyle, formatValue, fromDraft, joinedSpans, toDraft } from './field-format.ts';
 import { reasonChip, reasonText, segmentText } from './format.ts';
+import type { Identifier } from './types.ts';
 
 describe('formatValue', () => {
   it('writes objects the way a scheduler reads them', () => {
@@ -14,7 +15,7 @@ describe('formatValue', () => {
 
 describe('drafts', () => {
   it('round-trips list fields through the editor text', () => {
-    const ids = [{ kind: 'mrn', value: '4455123' }, { kind: 'other', value: 'X-1' }];
+    const ids: Identifier[] = [{ kind: 'mrn', value: '4455123' }, { kind: 'other', value: 'X-1' }];
     expect(fromDraft('identifiers', toDraft('identifiers', ids))).toEqual({ value: ids });
     const dx = [{ code: 'I20.9', text: 'Angina pectoris' }, { text: 'chest tightness on exertion' }];
     expect(fromDraft('diagnoses', toDraft('diagnoses', dx))).toEqual({ value: dx });

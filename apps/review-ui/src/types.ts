@@ -1,89 +1,44 @@
-// Shapes of the review API (docs: /work/briefs/review-contract.md, README "API").
-export type Urgency = 'emergent' | 'urgent' | 'routine';
-export type RejectReason = 'not_a_referral' | 'duplicate' | 'missing_information' | 'other';
+// Shapes of the review API, from the OpenAPI types generated from the routes' zod schemas (@triage/api-client).
+import type { JsonBody, Schemas } from '@triage/api-client';
 
-export type Principal = { name: string; role: string };
-export type Session = { principal: Principal; csrfToken: string; expiresAt: string };
+export type Urgency = Schemas['Urgency'];
+export type RejectReason = CaseDetail['options']['rejectReasons'][number];
+export type ConfirmReason = CaseDetail['options']['confirmReasons'][number];
+export type CorrectReason = CaseDetail['options']['correctReasons'][number];
 
-export type Claim = { by: string; expiresAt: string; mine: boolean };
+export type Session = Schemas['Session'];
+export type Principal = Session['principal'];
 
-export type TaskSummary = {
-  id: string;
-  documentId: string;
-  status: string;
-  reasons: string[];
-  urgency: string;
-  urgencyConfidence: number;
-  specialty: string;
-  specialtyConfidence: number;
-  team: string | null;
-  suspectedEmergent: boolean;
-  createdAt: string;
-  dueAt: string;
-  overdue: boolean;
-  claim: Claim | null;
-};
+export type TaskSummary = Schemas['TaskSummary'];
+export type Claim = NonNullable<TaskSummary['claim']>;
+export type TaskList = Schemas['TaskList'];
 
-export type TaskList = { now: string; sla: Record<Urgency, number>; tasks: TaskSummary[] };
+export type PageInfo = Schemas['PageInfo'];
+export type Evidence = Schemas['Evidence'];
+export type RedFlag = Schemas['RedFlag'];
 
-export type PageInfo = {
-  pageNo: number;
-  source: string;
-  ocrConfidence: number | null;
-  rotation: number | null;
-  start: number;
-  end: number;
-  /** OCR pages: the upright image the word boxes were measured on. */
-  layout?: { imageWidth: number; imageHeight: number; dpi: number };
-};
-
-export type Evidence = { head: 'urgency' | 'specialty'; start: number; end: number; weight: number };
-export type RedFlag = { rule: string; label?: string; start: number; end: number };
-
-export type FieldSource = 'text' | 'acroform' | 'ocr-layout' | 'hl7' | 'fhir' | 'reviewer';
+export type FieldSource = Schemas['FieldSource'];
 /** Pixels of the page image OCR read (see PageInfo.layout). */
-export type Box = { x0: number; y0: number; x1: number; y1: number };
+export type Box = Schemas['Box'];
 /** `start`/`end` are offsets in that page's text, not the joined text. */
-export type FieldEvidence = { page: number; start: number; end: number; box?: Box };
-export type Identifier = { kind: string; value: string };
-export type Diagnosis = { code?: string; text: string };
-export type ReferredTo = { raw: string; specialty: string | null };
-export type FieldValue = string | Identifier[] | Diagnosis[] | ReferredTo;
-export type Field = { value: FieldValue; confidence: number; evidence: FieldEvidence[]; source: FieldSource; conflicts?: FieldValue[] };
+export type FieldEvidence = Schemas['FieldEvidence'];
+export type Identifier = Schemas['Identifier'];
+export type Diagnosis = Schemas['Diagnosis'];
+export type ReferredTo = Schemas['ReferredTo'];
+/** Any one field as read (the panel lists them by name, whatever their value type). */
+export type Field = NonNullable<Schemas['ReferralFields'][keyof Schemas['ReferralFields']]>;
+export type FieldValue = Field['value'];
+/** Read by name: the panel walks the case's fieldNames rather than the fixed set. */
 export type Fields = Partial<Record<string, Field>>;
 /** What a correction answers with: the whole set again, gaps recomputed. */
-export type FieldsUpdate = { fields: Fields; missing: string[]; conflicts: string[] };
+export type FieldsUpdate = Omit<Schemas['FieldsUpdate'], 'fields'> & { fields: Fields };
 
-export type DecisionBasis = {
-  team: { rule: 'agreement' | 'stated_clinic' | 'model' | null; specialty: string; stated: string | null; model: string; modelConfidence: number; modelSupportForStated: number | null };
-  priority: { rule: 'model' | 'stated_priority' | 'red_flag' | 'conservative'; urgency: Urgency; model: Urgency; modelConfidence: number; stated: Urgency | null; redFlag: Urgency | null; pEmergent: number };
-};
+export type DecisionBasis = Schemas['DecisionBasis'];
+export type CaseDetail = Schemas['CaseDetail'];
+export type ClaimResult = Schemas['ClaimResult'];
+export type DecisionAccepted = Schemas['DecisionAccepted'];
+export type InformationState = Schemas['InformationState'];
 
-export type CaseDetail = {
-  task: TaskSummary;
-  document: { id: string; kind: string; receivedAt: string; pages: PageInfo[] };
-  /** null until the fields stage has read the document. */
-  fields: Fields | null;
-  missing: string[];
-  conflicts: string[];
-  fieldsVersion: string | null;
-  fieldNames: string[];
-  text: string;
-  evidence: Evidence[];
-  redFlags: RedFlag[];
-  /** How the routing rule decided (null for cases decided before it was recorded). */
-  basis: DecisionBasis | null;
-  probabilities: { urgency: Record<string, number>; specialty: Record<string, number> };
-  modelVersion: string | null;
-  policyVersion: string | null;
-  options: { urgencies: Urgency[]; specialties: string[]; rejectReasons: RejectReason[]; confirmReasons: string[]; correctReasons: string[] };
-};
+export type Decision = JsonBody<'/v1/review/tasks/{id}/decision', 'post'>;
 
-export type ClaimResult = { id: string; documentId: string; claimExpiresAt: string; reasons: string[] };
-
-export type Decision =
-  | { action: 'confirm'; reason?: string; note?: string }
-  | { action: 'correct'; urgency: Urgency; specialty: string; reason?: string; note?: string }
-  | { action: 'reject'; reason: RejectReason; note?: string };
-
-export type TaskEvent = { type: 'created' | 'claimed' | 'released' | 'decided'; taskId: string };
+export type TaskEvent = Schemas['TaskEvent'];

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { z } from 'zod';
+import { ApiError, createApiClient, type ApiClient } from '@triage/api-client';
 import type { Command } from './command.ts';
 
 const TRIES = 5;
@@ -38,26 +39,22 @@ async function expand(patterns: string[]): Promise<{ files: string[]; missing: F
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One upload: 5xx, 408, 429 and network errors are retried with exponential backoff (5 tries); any other 4xx is the file's answer. */
-async function upload(base: string, token: string, file: string): Promise<Outcome> {
+async function upload(api: ApiClient, file: string): Promise<Outcome> {
   const bytes = await readFile(file).catch(() => null);
   if (!bytes) return { ok: false, file, status: 0, code: 'unreadable' };
   for (let attempt = 1; ; attempt++) {
     let status = 0;
     let code = 'network_error';
     try {
-      const res = await fetch(`${base}/v1/documents`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
-        body: bytes,
-        signal: AbortSignal.timeout(120_000),
-      });
-      const body = (await res.json().catch(() => ({}))) as { duplicate?: boolean; error?: { code?: string } };
-      if (res.ok) return { ok: true, duplicate: body.duplicate === true };
-      status = res.status;
-      code = body.error?.code ?? `http_${status}`;
-      if (status < 500 && status !== 408 && status !== 429) return { ok: false, file, status, code };
+      // The API sniffs the type from the bytes, so the CLI need not guess it from the file name.
+      const r = await api.post('/v1/documents', { body: bytes, contentType: 'application/octet-stream', signal: AbortSignal.timeout(120_000) });
+      return { ok: true, duplicate: typeof r === 'object' && 'duplicate' in r && r.duplicate };
     } catch (e) {
-      code = (e as Error).name === 'TimeoutError' ? 'timeout' : 'network_error';
+      if (e instanceof ApiError) {
+        status = e.status;
+        code = e.code;
+        if (status < 500 && status !== 408 && status !== 429) return { ok: false, file, status, code };
+      } else code = (e as Error).name === 'TimeoutError' ? 'timeout' : 'network_error';
     }
     if (attempt >= TRIES) return { ok: false, file, status, code };
     await sleep(250 * 2 ** attempt * (0.75 + Math.random() / 2));
@@ -91,11 +88,11 @@ export const ingestCommand: Command<typeof args> = {
     const counts = { accepted: 0, duplicates: 0, failed: missing.length };
     const tick = progress(files.length + missing.length);
     if (missing.length) tick(counts);
-    const base = a.url.replace(/\/+$/, '');
+    const api = createApiClient({ baseUrl: a.url, token: a.token });
     let next = 0;
     const worker = async () => {
       while (next < files.length) {
-        const o = await upload(base, a.token, files[next++]!);
+        const o = await upload(api, files[next++]!);
         if (o.ok) counts[o.duplicate ? 'duplicates' : 'accepted']++;
         else {
           failed.push({ file: o.file, status: o.status, code: o.code });
